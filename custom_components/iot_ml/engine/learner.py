@@ -1,0 +1,204 @@
+"""Per-zone learner: collects channels on the slot grid and learns what is normal for them."""
+
+from collections import Counter
+from dataclasses import dataclass
+import math
+from typing import Any
+
+import numpy as np
+
+from .buffer import ChannelBuffer
+from .grid import SLOTS_PER_DAY, slot_of
+from .profile import WeeklyProfile, fit_weekly_profile
+from .types import (
+    ChannelSpec,
+    ChannelStatus,
+    FloatArray,
+    GapReason,
+    LearnerStatus,
+    Series,
+)
+
+STATE_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingInput:
+    """A copy of what training needs, safe to hand to a worker thread."""
+
+    slots: dict[str, FloatArray]
+    end_slot: int
+    tz: str
+
+
+@dataclass(frozen=True, slots=True)
+class TrainedModel:
+    """What training learned; swapped into the learner on the event loop."""
+
+    profiles: dict[str, WeeklyProfile]
+    trained_at: float
+
+
+def train(data: TrainingInput, now: float) -> TrainedModel:
+    """Fit every channel's weekly profile. Pure and CPU-bound: run it off the event loop."""
+    profiles = {
+        key: fit_weekly_profile(slots, data.end_slot, data.tz)
+        for key, slots in data.slots.items()
+        if not np.isnan(slots).all()
+    }
+    return TrainedModel(profiles=profiles, trained_at=now)
+
+
+class Learner:
+    """Everything iot_ml collects and learns for one zone (or the home)."""
+
+    def __init__(self, channels: list[ChannelSpec], days_kept: int, tz: str) -> None:
+        """Create an empty learner keeping ``days_kept`` days of 5-minute slots per channel."""
+        self.channels = {spec.key: spec for spec in channels}
+        self.days_kept = days_kept
+        self.tz = tz
+        self.buffers = {key: ChannelBuffer(days_kept * SLOTS_PER_DAY) for key in self.channels}
+        self.samples: Counter[str] = Counter()
+        self.gaps: dict[str, Counter[str]] = {key: Counter() for key in self.channels}
+        self.profiles: dict[str, WeeklyProfile] = {}
+        self.trained_at: float | None = None
+
+    # -- collecting ---------------------------------------------------------------------------
+
+    def observe(
+        self, key: str, ts: float, value: float | None, gap: GapReason | None = None
+    ) -> None:
+        """Take one observation; ``None`` (with its reason) starts a gap. Unknown keys are ignored."""
+        buffer = self.buffers.get(key)
+        if buffer is None:
+            return
+        if value is None:
+            self.gaps[key][gap or GapReason.INVALID] += 1
+            buffer.observe(ts, math.nan)
+            return
+        self.samples[key] += 1
+        buffer.observe(ts, value)
+
+    def advance(self, ts: float) -> None:
+        """Close every slot that ended before ``ts`` (held values carry on)."""
+        for buffer in self.buffers.values():
+            buffer.advance(ts)
+
+    def load_history(self, history: dict[str, Series], until: float) -> None:
+        """Replace channels' data with recorded history (bulk, vectorised)."""
+        for key, series in history.items():
+            buffer = self.buffers.get(key)
+            if buffer is None:
+                continue
+            buffer.load(series.times, series.values, until)
+            self.samples[key] = int(np.count_nonzero(~np.isnan(series.values)))
+
+    # -- learning -----------------------------------------------------------------------------
+
+    def end_slot(self) -> int | None:
+        """One past the newest complete slot of any channel."""
+        ends = [b.end_slot for b in self.buffers.values() if b.end_slot is not None]
+        return max(ends) if ends else None
+
+    def training_input(self) -> TrainingInput | None:
+        """Copy the data training needs, or None when nothing was collected yet."""
+        end = self.end_slot()
+        if end is None:
+            return None
+        length = self.days_kept * SLOTS_PER_DAY
+        slots = {key: buffer.window(end, length) for key, buffer in self.buffers.items()}
+        return TrainingInput(slots=slots, end_slot=end, tz=self.tz)
+
+    def apply(self, model: TrainedModel) -> None:
+        """Install a freshly trained model."""
+        self.profiles = dict(model.profiles)
+        self.trained_at = model.trained_at
+
+    def forget(self) -> None:
+        """Drop everything collected and learned."""
+        fresh = Learner(list(self.channels.values()), self.days_kept, self.tz)
+        self.buffers, self.samples, self.gaps = fresh.buffers, fresh.samples, fresh.gaps
+        self.profiles, self.trained_at = {}, None
+
+    # -- reporting ----------------------------------------------------------------------------
+
+    def status(self, now: float) -> LearnerStatus:
+        """Samples, history length and coverage per role over the learning window."""
+        end = slot_of(now)
+        length = self.days_kept * SLOTS_PER_DAY
+        first_seen: int | None = None
+        channels: dict[str, ChannelStatus] = {}
+        by_role: dict[str, list[float]] = {}
+        for key, spec in self.channels.items():
+            window = self.buffers[key].window(end, length)
+            have = ~np.isnan(window)
+            if have.any():
+                first = end - length + int(np.argmax(have))
+                first_seen = first if first_seen is None else min(first_seen, first)
+            coverage = float(have.mean())
+            channels[key] = ChannelStatus(
+                samples=self.samples[key], coverage=coverage, gaps=dict(self.gaps[key])
+            )
+            by_role.setdefault(spec.role.value, []).append(coverage)
+        days = 0.0 if first_seen is None else (end - first_seen) / SLOTS_PER_DAY
+        return LearnerStatus(
+            samples=sum(self.samples.values()),
+            days_of_history=days,
+            coverage_by_role={role: float(np.mean(c)) for role, c in by_role.items()},
+            channels=channels,
+            trained_at=self.trained_at,
+        )
+
+    # -- persistence (JSON + plain arrays, never pickle) --------------------------------------
+
+    def export_state(self) -> tuple[dict[str, Any], dict[str, FloatArray]]:
+        """JSON-able metadata and named float arrays that ``import_state`` takes back."""
+        meta_channels = {}
+        arrays: dict[str, FloatArray] = {}
+        for i, (key, buffer) in enumerate(self.buffers.items()):
+            meta_channels[key] = {
+                "array": f"c{i}",
+                "end_slot": buffer.end_slot,
+                "held": None if math.isnan(buffer.held) else buffer.held,
+                "t": buffer.integrated_until,
+                "samples": self.samples[key],
+                "gaps": dict(self.gaps[key]),
+            }
+            if buffer.end_slot is not None:
+                arrays[f"c{i}"] = buffer.values
+        meta = {
+            "version": STATE_VERSION,
+            "channels": meta_channels,
+            "profiles": {key: p.to_json() for key, p in self.profiles.items()},
+            "trained_at": self.trained_at,
+        }
+        return meta, arrays
+
+    def import_state(self, meta: dict[str, Any], arrays: dict[str, FloatArray]) -> None:
+        """Restore ``export_state`` output; channels no longer configured are dropped.
+
+        Raises ``ValueError``/``KeyError``/``TypeError`` on malformed state, leaving the learner empty.
+        """
+        try:
+            if meta.get("version") != STATE_VERSION:
+                raise ValueError(f"unsupported learner state version {meta.get('version')}")
+            for key, info in meta["channels"].items():
+                buffer = self.buffers.get(key)
+                if buffer is None or info["end_slot"] is None:
+                    continue
+                held = math.nan if info["held"] is None else float(info["held"])
+                buffer.restore(
+                    arrays[info["array"]], int(info["end_slot"]), held, float(info["t"])
+                )
+                self.samples[key] = int(info["samples"])
+                self.gaps[key] = Counter({str(k): int(v) for k, v in info["gaps"].items()})
+            self.profiles = {
+                key: WeeklyProfile.from_json(p)
+                for key, p in meta["profiles"].items()
+                if key in self.channels
+            }
+            trained = meta["trained_at"]
+            self.trained_at = None if trained is None else float(trained)
+        except ValueError, KeyError, TypeError:
+            self.forget()
+            raise

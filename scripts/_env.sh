@@ -1,0 +1,131 @@
+# Shared by scripts/*: finds (or builds) a Python >= 3.14.2 and runs commands with the project venv.
+# Sourced, not executed.
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CACHE_DIR="${IOT_ML_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/iot_ml}"
+CHROOT_DIR="$CACHE_DIR/forky-root"
+MIN_PY="3.14.2"
+
+log() { printf '[iot_ml] %s\n' "$*" >&2; }
+
+# True when $1 is a python whose version is >= MIN_PY.
+python_ok() {
+    "$1" -c "import sys; sys.exit(0 if sys.version_info >= (3, 14, 2) else 1)" >/dev/null 2>&1
+}
+
+native_python() {
+    local candidate
+    for candidate in "${IOT_ML_PYTHON:-}" python3.14 python3; do
+        [ -n "$candidate" ] || continue
+        candidate="$(command -v "$candidate" 2>/dev/null)" || continue
+        if python_ok "$candidate"; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# The Debian mirror the host's apt sources already name (deb822 or one-line format).
+debian_mirror() {
+    local mirror
+    mirror="$(grep -hsE '^(URIs:|deb )' /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null \
+        | grep -oE 'https?://[^ ]*/debian/?( |$)' | grep -v security | head -n1 | tr -d ' ')"
+    echo "${mirror:-http://deb.debian.org/debian}"
+}
+
+# Runs "$@" inside the forky root; the mounts live in a private namespace and die with the command.
+in_chroot() {
+    local cwd="$PWD"
+    cp -f /etc/resolv.conf "$CHROOT_DIR/etc/resolv.conf" 2>/dev/null || true
+    mkdir -p "$CHROOT_DIR/etc/ssl/certs" "$CHROOT_DIR$REPO_ROOT" "$CHROOT_DIR$CACHE_DIR/pip" "$CACHE_DIR/pip"
+    cp -f /etc/ssl/certs/ca-certificates.crt "$CHROOT_DIR/etc/ssl/certs/ca-certificates.crt" 2>/dev/null || true
+    unshare --mount --propagation private -- /bin/bash -c '
+        set -e
+        root="$1"; repo="$2"; cwd="$3"; cache="$4"; shift 4
+        mount --rbind /dev "$root/dev"
+        mount -t proc proc "$root/proc"
+        mount --rbind /sys "$root/sys"
+        mount --bind "$repo" "$root$repo"
+        mount --bind "$cache/pip" "$root$cache/pip"
+        mount -t tmpfs tmpfs "$root/tmp"
+        exec chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/bin:/usr/bin:/bin \
+            LANG=C.UTF-8 TZ="${TZ:-UTC}" PIP_CACHE_DIR="$cache/pip" TERM="${TERM:-dumb}" \
+            CI="${CI:-}" IOT_ML_IN_CHROOT=1 \
+            /bin/bash -c "cd \"\$0\" && exec \"\$@\"" "$cwd" "$@"
+    ' _ "$CHROOT_DIR" "$REPO_ROOT" "$cwd" "$CACHE_DIR" "$@"
+}
+
+chroot_ok() {
+    [ -x "$CHROOT_DIR/usr/bin/python3.14" ] && [ -x "$CHROOT_DIR/usr/bin/gcc" ] \
+        && [ -f "$CHROOT_DIR/.iot_ml-ready" ] \
+        && in_chroot /usr/bin/python3.14 -c "import sys, venv, ensurepip; sys.exit(0 if sys.version_info >= (3, 14, 2) else 1)" >/dev/null 2>&1
+}
+
+build_chroot() {
+    if [ "$(id -u)" != 0 ]; then
+        log "No python >= $MIN_PY on this host and not root: install python3.14 (>= $MIN_PY) or run as root."
+        exit 1
+    fi
+    if ! command -v debootstrap >/dev/null 2>&1; then
+        log "Installing debootstrap"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap >/dev/null \
+            || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap >/dev/null; }
+    fi
+    local mirror script tmp
+    mirror="$(debian_mirror)"
+    # Bookworm's debootstrap has no forky script; sid's works for it.
+    script=/usr/share/debootstrap/scripts/sid
+    tmp="$CHROOT_DIR.tmp"
+    # Never rm -rf a root that may still have mounts in it.
+    if [ -d "$tmp" ] && grep -qs " $tmp" /proc/mounts; then
+        log "Refusing to delete $tmp: something is mounted inside it"; exit 1
+    fi
+    rm -rf "$tmp"
+    mkdir -p "$CACHE_DIR"
+    log "Building a Debian forky root with python3.14 in $CHROOT_DIR (mirror $mirror)"
+    debootstrap --variant=minbase \
+        --include=python3.14,python3.14-venv,python3.14-dev,gcc,g++,make,ca-certificates,libffi-dev,libssl-dev,zlib1g-dev \
+        forky "$tmp" "$mirror" "$script" >"$CACHE_DIR/debootstrap.log" 2>&1 \
+        || { tail -n 30 "$CACHE_DIR/debootstrap.log" >&2; log "debootstrap failed"; exit 1; }
+    if [ -d "$CHROOT_DIR" ]; then
+        if grep -qs " $CHROOT_DIR" /proc/mounts; then
+            log "Refusing to delete $CHROOT_DIR: something is mounted inside it"; exit 1
+        fi
+        rm -rf "$CHROOT_DIR"
+    fi
+    mv "$tmp" "$CHROOT_DIR"
+    touch "$CHROOT_DIR/.iot_ml-ready"
+}
+
+# Sets PY_MODE (native|chroot) and PYTHON (the interpreter path as seen where it runs).
+select_python() {
+    local native
+    if [ "${IOT_ML_IN_CHROOT:-}" = 1 ]; then
+        PY_MODE=native; PYTHON=/usr/bin/python3.14
+    elif native="$(native_python)"; then
+        PY_MODE=native; PYTHON="$native"
+    else
+        PY_MODE=chroot; PYTHON=/usr/bin/python3.14
+        chroot_ok || build_chroot
+    fi
+    export PY_MODE PYTHON
+}
+
+# The project venv lives inside the checkout; its interpreter path only makes sense where it was made,
+# so each mode gets its own folder.
+venv_dir() {
+    if [ "$PY_MODE" = chroot ]; then echo "$REPO_ROOT/.venv-forky"; else echo "$REPO_ROOT/.venv"; fi
+}
+
+# Runs a command from the project venv's bin (or any command) in the selected Python environment.
+run_in_env() {
+    local venv
+    venv="$(venv_dir)"
+    if [ "$PY_MODE" = chroot ]; then
+        in_chroot /usr/bin/env PATH="$venv/bin:/usr/local/bin:/usr/bin:/bin" VIRTUAL_ENV="$venv" "$@"
+    else
+        PATH="$venv/bin:$PATH" VIRTUAL_ENV="$venv" "$@"
+    fi
+}
