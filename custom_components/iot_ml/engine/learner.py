@@ -85,13 +85,32 @@ class Learner:
             buffer.advance(ts)
 
     def load_history(self, history: dict[str, Series], until: float) -> None:
-        """Replace channels' data with recorded history (bulk, vectorised)."""
+        """Take in recorded history up to ``until``.
+
+        An empty channel is filled in bulk (vectorised); a channel that already holds data (restored
+        after a restart) gets only what it missed, replayed from where it stopped.
+        """
         for key, series in history.items():
             buffer = self.buffers.get(key)
             if buffer is None:
                 continue
-            buffer.load(series.times, series.values, until)
-            self.samples[key] = int(np.count_nonzero(~np.isnan(series.values)))
+            if buffer.integrated_until is None:
+                buffer.load(series.times, series.values, until)
+                self.samples[key] = int(np.count_nonzero(~np.isnan(series.values)))
+                self.gaps[key] = Counter(series.gaps)
+                continue
+            since = buffer.integrated_until
+            for t, v in zip(series.times, series.values, strict=True):
+                if t >= since:
+                    buffer.observe(float(t), float(v))
+                    self.samples[key] += not math.isnan(v)
+            buffer.advance(until)
+            self.gaps[key].update(series.gaps)
+
+    def integrated_until(self, key: str) -> float | None:
+        """Time up to which ``key`` has data, None when it has none."""
+        buffer = self.buffers.get(key)
+        return None if buffer is None else buffer.integrated_until
 
     # -- learning -----------------------------------------------------------------------------
 

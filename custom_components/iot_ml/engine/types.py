@@ -55,6 +55,7 @@ class Series:
 
     times: FloatArray
     values: FloatArray
+    gaps: dict[str, int] = field(default_factory=dict)  # why observations were gaps, counted
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,326 @@
+"""One coordinator per home: collects zone data live and from history, trains, persists."""
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, override
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
+from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import (
+    async_track_state_change_event,
+    async_track_time_change,
+    async_track_time_interval,
+)
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.util import dt as dt_util
+
+from .channels import ChannelSource, home_sources, zone_sources
+from .const import DOMAIN, HOME_KEY, LIVE_TICK, LOGGER, SAVE_INTERVAL
+from .engine.learner import Learner, TrainedModel, train
+from .engine.types import LearnerStatus
+from .history import async_read_history
+from .models import HomeConfig, ZoneConfig, zones_of
+from .storage import LearnedStateStore, StorageCorruptError, StoredState
+
+type IotMlConfigEntry = ConfigEntry[IotMlCoordinator]
+
+# A zone counts as ready once trained on at least this much history.
+MIN_DAYS_FOR_READY = 1.0
+
+
+class LearningState(StrEnum):
+    """The learning status a zone shows the user."""
+
+    COLLECTING = "collecting"
+    TRAINING = "training"
+    READY = "ready"
+    ERROR = "error"
+
+
+@dataclass(slots=True)
+class ZoneRuntime:
+    """A zone (or the home) as the coordinator runs it."""
+
+    key: str
+    name: str
+    sources: list[ChannelSource]
+    learner: Learner
+    state: LearningState = LearningState.COLLECTING
+    by_entity: dict[str, list[ChannelSource]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Index sources by the entity they read."""
+        for source in self.sources:
+            self.by_entity.setdefault(source.entity_id, []).append(source)
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneSnapshot:
+    """What entities show for a zone: an immutable copy made on the event loop."""
+
+    state: LearningState
+    status: LearnerStatus
+    next_training: datetime | None
+
+
+class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
+    """Runs the learners of one home. Event-driven: no polling."""
+
+    config_entry: IotMlConfigEntry
+
+    def __init__(self, hass: HomeAssistant, entry: IotMlConfigEntry) -> None:
+        """Build the learners of every zone from the entry's configuration."""
+        super().__init__(hass, LOGGER, config_entry=entry, name=DOMAIN, update_interval=None)
+        self.home = HomeConfig.from_entry(entry)
+        self.zone_configs = {zone.zone_id: zone for zone in zones_of(entry)}
+        self.store = LearnedStateStore(hass, entry.entry_id)
+        unit = hass.config.units.temperature_unit
+        tz = str(hass.config.time_zone)
+        days = self.home.history_days
+        self.zones: dict[str, ZoneRuntime] = {}
+        runtimes = [(HOME_KEY, entry.title, home_sources(self.home))] + [
+            (z.zone_id, z.name, zone_sources(z, unit)) for z in self.zone_configs.values()
+        ]
+        for key, name, sources in runtimes:
+            learner = Learner([s.spec for s in sources], days, tz)
+            self.zones[key] = ZoneRuntime(key, name, sources, learner)
+        # Live observations arriving while history is loaded wait here, then replay in order.
+        self._queue: list[tuple[str, str, float, Any, Any]] | None = None
+        self._train_lock = asyncio.Lock()
+        self._unsubscribers: list[CALLBACK_TYPE] = []
+        self.bootstrapped = asyncio.Event()
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    @override
+    async def _async_update_data(self) -> dict[str, ZoneSnapshot]:
+        return self._snapshots()
+
+    async def async_restore(self) -> None:
+        """Load saved learned state; unreadable storage raises a repair issue and is relearned."""
+        try:
+            stored = await self.store.async_load()
+        except StorageCorruptError as err:
+            self._report_corrupt_storage(str(err))
+            return
+        if stored is None:
+            return
+        for key, runtime in self.zones.items():
+            meta = stored.learners.get(key)
+            if meta is None:
+                continue
+            arrays = {
+                name[len(key) + 1 :]: arr
+                for name, arr in stored.arrays.items()
+                if name.startswith(f"{key}:")
+            }
+            try:
+                runtime.learner.import_state(meta, arrays)
+            except (ValueError, KeyError, TypeError) as err:
+                self._report_corrupt_storage(f"{runtime.name}: {err}")
+                continue
+            if runtime.learner.trained_at is not None:
+                runtime.state = self._state_after_training(runtime)
+
+    @callback
+    def async_start(self) -> None:
+        """Follow live changes and schedules, and catch up on history in the background."""
+        entity_ids = sorted({e for z in self.zones.values() for e in z.by_entity})
+        self._queue = []
+        if entity_ids:
+            self._unsubscribers.append(
+                async_track_state_change_event(self.hass, entity_ids, self._on_state_change)
+            )
+        self._unsubscribers += [
+            async_track_time_interval(self.hass, self._on_tick, LIVE_TICK),
+            async_track_time_interval(self.hass, self._on_save_interval, SAVE_INTERVAL),
+            async_track_time_change(
+                self.hass,
+                self._on_training_time,
+                hour=self.home.training_time.hour,
+                minute=self.home.training_time.minute,
+                second=self.home.training_time.second,
+            ),
+            self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._on_stop),
+        ]
+        self.config_entry.async_create_background_task(
+            self.hass, self._async_bootstrap(), f"{DOMAIN} bootstrap {self.config_entry.title}"
+        )
+
+    async def async_stop(self) -> None:
+        """Stop following changes and save what was learned."""
+        for unsubscribe in self._unsubscribers:
+            unsubscribe()
+        self._unsubscribers.clear()
+        if self.bootstrapped.is_set():
+            await self.async_save()
+
+    # -- collecting ---------------------------------------------------------------------------
+
+    async def _async_bootstrap(self) -> None:
+        """Read what each channel missed from the recorder, then train."""
+        now = dt_util.utcnow().timestamp()
+        earliest = now - self.home.history_days * 86400
+        try:
+            for runtime in self.zones.values():
+                learner = runtime.learner
+                starts = {
+                    s.spec.key: max(earliest, learner.integrated_until(s.spec.key) or earliest)
+                    for s in runtime.sources
+                }
+                history = await async_read_history(self.hass, runtime.sources, starts, now)
+                if history:
+                    await self.hass.async_add_executor_job(learner.load_history, history, now)
+        finally:
+            self._replay_queue()
+            self.bootstrapped.set()
+        await self.async_train()
+
+    @callback
+    def _replay_queue(self) -> None:
+        queue, self._queue = self._queue or [], None
+        for key, channel, ts, value, gap in queue:
+            self.zones[key].learner.observe(channel, ts, value, gap)
+
+    @callback
+    def _on_state_change(self, event: Event[EventStateChangedData]) -> None:
+        """O(1) per change: read the new state into each channel that follows it."""
+        new_state = event.data["new_state"]
+        entity_id = event.data["entity_id"]
+        ts = new_state.last_updated_timestamp if new_state else event.time_fired_timestamp
+        for runtime in self.zones.values():
+            for source in runtime.by_entity.get(entity_id, ()):
+                value, gap = source.read(new_state)
+                if self._queue is not None:
+                    self._queue.append((runtime.key, source.spec.key, ts, value, gap))
+                else:
+                    runtime.learner.observe(source.spec.key, ts, value, gap)
+
+    @callback
+    def _on_tick(self, now: datetime) -> None:
+        """Close finished slots and refresh the entities."""
+        if self._queue is None:
+            ts = now.timestamp()
+            for runtime in self.zones.values():
+                runtime.learner.advance(ts)
+        self.async_set_updated_data(self._snapshots())
+
+    # -- learning -----------------------------------------------------------------------------
+
+    async def async_train(self, keys: list[str] | None = None) -> None:
+        """Retrain the given zones (all by default) in the executor, one at a time."""
+        async with self._train_lock:
+            for key in keys or list(self.zones):
+                await self._async_train_zone(self.zones[key])
+            await self.async_save()
+
+    async def _async_train_zone(self, runtime: ZoneRuntime) -> None:
+        learner = runtime.learner
+        learner.advance(dt_util.utcnow().timestamp())
+        data = learner.training_input()
+        if data is None:
+            runtime.state = LearningState.COLLECTING
+            self.async_set_updated_data(self._snapshots())
+            return
+        runtime.state = LearningState.TRAINING
+        self.async_set_updated_data(self._snapshots())
+        try:
+            model: TrainedModel = await self.hass.async_add_executor_job(
+                train, data, dt_util.utcnow().timestamp()
+            )
+        except Exception:
+            LOGGER.exception("Training %s failed", runtime.name)
+            runtime.state = LearningState.ERROR
+        else:
+            learner.apply(model)
+            runtime.state = self._state_after_training(runtime)
+        self.async_set_updated_data(self._snapshots())
+
+    def _state_after_training(self, runtime: ZoneRuntime) -> LearningState:
+        status = runtime.learner.status(dt_util.utcnow().timestamp())
+        if status.days_of_history >= MIN_DAYS_FOR_READY:
+            return LearningState.READY
+        return LearningState.COLLECTING
+
+    async def async_reset(self, keys: list[str], relearn_history: bool) -> None:
+        """Forget what the given zones learned; optionally relearn from the recorder."""
+        async with self._train_lock:
+            for key in keys:
+                self.zones[key].learner.forget()
+                self.zones[key].state = LearningState.COLLECTING
+            await self.async_save()
+        self.async_set_updated_data(self._snapshots())
+        if relearn_history:
+            self._queue = []
+            self.bootstrapped.clear()
+            self.config_entry.async_create_background_task(
+                self.hass, self._async_bootstrap(), f"{DOMAIN} relearn {self.config_entry.title}"
+            )
+
+    # -- persistence --------------------------------------------------------------------------
+
+    async def async_save(self) -> None:
+        """Save every learner (arrays written in the executor)."""
+        learners: dict[str, dict[str, Any]] = {}
+        arrays: dict[str, Any] = {}
+        for key, runtime in self.zones.items():
+            meta, zone_arrays = runtime.learner.export_state()
+            learners[key] = meta
+            arrays.update({f"{key}:{name}": arr.copy() for name, arr in zone_arrays.items()})
+        await self.store.async_save(StoredState(learners=learners, arrays=arrays))
+
+    async def _on_save_interval(self, _now: datetime) -> None:
+        if self.bootstrapped.is_set():
+            await self.async_save()
+
+    async def _on_stop(self, _event: Event) -> None:
+        await self.async_stop()
+
+    async def _on_training_time(self, _now: datetime) -> None:
+        if self.bootstrapped.is_set():
+            await self.async_train()
+
+    @callback
+    def _report_corrupt_storage(self, error: str) -> None:
+        LOGGER.warning("Learned state of %s is unreadable (%s); relearning from history",
+                       self.config_entry.title, error)
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            f"corrupt_state_{self.config_entry.entry_id}",
+            is_fixable=False,
+            is_persistent=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="corrupt_state",
+            translation_placeholders={"home": self.config_entry.title, "error": error},
+        )
+
+    # -- reporting ----------------------------------------------------------------------------
+
+    def next_training(self) -> datetime:
+        """When the daily retraining runs next (local time)."""
+        now = dt_util.now()
+        at = now.replace(
+            hour=self.home.training_time.hour,
+            minute=self.home.training_time.minute,
+            second=self.home.training_time.second,
+            microsecond=0,
+        )
+        return at if at > now else at + timedelta(days=1)
+
+    def _snapshots(self) -> dict[str, ZoneSnapshot]:
+        now = dt_util.utcnow().timestamp()
+        next_training = self.next_training()
+        return {
+            key: ZoneSnapshot(runtime.state, runtime.learner.status(now), next_training)
+            for key, runtime in self.zones.items()
+        }
+
+    def zone_config(self, key: str) -> ZoneConfig | None:
+        """The configuration of zone ``key`` (None for the home)."""
+        return self.zone_configs.get(key)
+

@@ -1,0 +1,26 @@
+"""Setup, unload and reload of a home."""
+
+from custom_components.iot_ml.const import DOMAIN
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+
+from .conftest import set_home_states, setup_entry
+
+
+async def test_setup_creates_devices_and_status(hass: HomeAssistant, mock_entry, no_recorder) -> None:
+    """A home with one zone gets two devices, each with a learning status sensor."""
+    set_home_states(hass)
+    await setup_entry(hass, mock_entry)
+    assert mock_entry.state is ConfigEntryState.LOADED
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), mock_entry.entry_id)
+    assert sorted(d.name for d in devices) == ["Living room", "Test home"]
+    entities = er.async_entries_for_config_entry(er.async_get(hass), mock_entry.entry_id)
+    assert {e.translation_key for e in entities} == {"learning_status"}
+    state = hass.states.get("sensor.living_room_learning_status")
+    assert state is not None
+    assert state.state == "collecting"
+    assert state.attributes["samples"] >= 0
+    assert await hass.config_entries.async_unload(mock_entry.entry_id)
+    assert mock_entry.state is ConfigEntryState.NOT_LOADED
+    assert DOMAIN in hass.services.async_services()
