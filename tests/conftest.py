@@ -4,7 +4,11 @@ from collections.abc import Generator
 from typing import Any
 from unittest.mock import patch
 
+from homeassistant import block_async_io
+from homeassistant.const import CONF_NAME
+from homeassistant.core import HomeAssistant
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 # Import our package before the hass fixture runs, so HA resolves `custom_components` to this
 # repository and not to the test plugin's own (empty) one.
@@ -25,10 +29,6 @@ from custom_components.iot_ml.const import (
     DOMAIN,
     SUBENTRY_ZONE,
 )
-from homeassistant.const import CONF_NAME
-from homeassistant.core import HomeAssistant
-
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 LIVING_ZONE: dict[str, Any] = {
     CONF_NAME: "Living room",
@@ -54,10 +54,10 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let HA load iot_ml from custom_components."""
 
 
-@pytest.fixture(autouse=True)
-def block_event_loop_io() -> Generator[None]:
-    """Fail on blocking calls in the event loop, as production HA does for strict calls."""
-    yield
+@pytest.fixture(autouse=True, scope="session")
+def block_event_loop_io() -> None:
+    """Fail on blocking calls in the event loop (time.sleep, HTTP), as production HA does."""
+    block_async_io.enable()
 
 
 def set_home_states(hass: HomeAssistant) -> None:
@@ -78,7 +78,11 @@ def set_home_states(hass: HomeAssistant) -> None:
     hass.states.async_set(
         "sensor.living_co2",
         "600",
-        {"device_class": "carbon_dioxide", "unit_of_measurement": "ppm", "state_class": "measurement"},
+        {
+            "device_class": "carbon_dioxide",
+            "unit_of_measurement": "ppm",
+            "state_class": "measurement",
+        },
     )
     hass.states.async_set(
         "climate.living",

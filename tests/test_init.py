@@ -1,14 +1,17 @@
 """Setup, unload and reload of a home."""
 
-from custom_components.iot_ml.const import DOMAIN
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
+from custom_components.iot_ml.const import DOMAIN
+
 from .conftest import set_home_states, setup_entry
 
 
-async def test_setup_creates_devices_and_status(hass: HomeAssistant, mock_entry, no_recorder) -> None:
+async def test_setup_creates_devices_and_status(
+    hass: HomeAssistant, mock_entry, no_recorder
+) -> None:
     """A home with one zone gets two devices, each with a learning status sensor."""
     set_home_states(hass)
     await setup_entry(hass, mock_entry)

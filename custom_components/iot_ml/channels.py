@@ -72,9 +72,7 @@ def zone_sources(zone: ZoneConfig, temperature_unit: str) -> list[ChannelSource]
         _numeric(e, e, Role.ENVIRONMENT, True) for e in zone.watched if e not in zone.environment
     ]
     if zone.climate:
-        temperature = _numeric(
-            f"{zone.climate}#{_CLIMATE_TEMPERATURE}", zone.climate, Role.CLIMATE
-        )
+        temperature = _numeric(f"{zone.climate}#{_CLIMATE_TEMPERATURE}", zone.climate, Role.CLIMATE)
         temperature.attribute = _CLIMATE_TEMPERATURE
         temperature.fixed_unit = temperature_unit
         action = _binary(f"{zone.climate}#{_CLIMATE_ACTION}", zone.climate, Role.CLIMATE)

@@ -3,8 +3,6 @@
 from collections.abc import Mapping
 from typing import Any, override
 
-import voluptuous as vol
-
 from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlow,
@@ -17,6 +15,7 @@ from homeassistant.config_entries import (
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import area_registry as ar, selector
+import probatio as vol
 
 from .const import (
     CONF_AREA,
@@ -54,8 +53,10 @@ WIRING_SCHEMA = vol.Schema(
         vol.Optional(CONF_OUTDOOR): selector.EntitySelector(
             selector.EntitySelectorConfig(
                 filter=[
-                    selector.EntityFilterSelectorConfig(domain="sensor", device_class="temperature"),
-                    selector.EntityFilterSelectorConfig(domain="weather"),
+                    selector.EntityWithDeviceFilterSelectorConfig(
+                        domain="sensor", device_class="temperature"
+                    ),
+                    selector.EntityWithDeviceFilterSelectorConfig(domain="weather"),
                 ]
             )
         ),
@@ -63,7 +64,7 @@ WIRING_SCHEMA = vol.Schema(
 )
 
 
-def _temperature(default: float) -> selector.NumberSelector:
+def _temperature() -> selector.NumberSelector:
     return selector.NumberSelector(
         selector.NumberSelectorConfig(min=5, max=30, step=0.5, mode=selector.NumberSelectorMode.BOX)
     )
@@ -71,12 +72,8 @@ def _temperature(default: float) -> selector.NumberSelector:
 
 TUNING_SCHEMA = vol.Schema(
     {
-        vol.Required(
-            CONF_COMFORT_TEMPERATURE, default=DEFAULT_COMFORT_TEMPERATURE
-        ): _temperature(DEFAULT_COMFORT_TEMPERATURE),
-        vol.Required(CONF_ECO_TEMPERATURE, default=DEFAULT_ECO_TEMPERATURE): _temperature(
-            DEFAULT_ECO_TEMPERATURE
-        ),
+        vol.Required(CONF_COMFORT_TEMPERATURE, default=DEFAULT_COMFORT_TEMPERATURE): _temperature(),
+        vol.Required(CONF_ECO_TEMPERATURE, default=DEFAULT_ECO_TEMPERATURE): _temperature(),
         vol.Required(CONF_HISTORY_DAYS, default=DEFAULT_HISTORY_DAYS): vol.All(
             selector.NumberSelector(
                 selector.NumberSelectorConfig(
@@ -120,24 +117,29 @@ def _split(user_input: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any
 
 def _zone_schema() -> vol.Schema:
     evidence_filter = [
-        selector.EntityFilterSelectorConfig(
+        selector.EntityWithDeviceFilterSelectorConfig(
             domain="binary_sensor", device_class=sorted(EVIDENCE_DEVICE_CLASSES)
         ),
-        selector.EntityFilterSelectorConfig(domain="media_player"),
+        selector.EntityWithDeviceFilterSelectorConfig(domain="media_player"),
     ]
-
-    def many(**config: Any) -> selector.EntitySelector:
-        return selector.EntitySelector(selector.EntitySelectorConfig(multiple=True, **config))
 
     return vol.Schema(
         {
-            vol.Optional(CONF_EVIDENCE, default=[]): many(filter=evidence_filter),
-            vol.Optional(CONF_ENVIRONMENT, default=[]): many(domain="sensor"),
+            vol.Optional(CONF_EVIDENCE, default=[]): selector.EntitySelector(
+                selector.EntitySelectorConfig(filter=evidence_filter, multiple=True)
+            ),
+            vol.Optional(CONF_ENVIRONMENT, default=[]): selector.EntitySelector(
+                selector.EntitySelectorConfig(domain="sensor", multiple=True)
+            ),
             vol.Optional(CONF_CLIMATE): selector.EntitySelector(
                 selector.EntitySelectorConfig(domain="climate")
             ),
-            vol.Optional(CONF_LIGHTS, default=[]): many(domain="light"),
-            vol.Optional(CONF_WATCHED, default=[]): many(domain="sensor"),
+            vol.Optional(CONF_LIGHTS, default=[]): selector.EntitySelector(
+                selector.EntitySelectorConfig(domain="light", multiple=True)
+            ),
+            vol.Optional(CONF_WATCHED, default=[]): selector.EntitySelector(
+                selector.EntitySelectorConfig(domain="sensor", multiple=True)
+            ),
         }
     )
 
@@ -230,7 +232,8 @@ class IotMlConfigFlow(ConfigFlow, domain=DOMAIN):
         for area_id in area_ids:
             area = area_reg.async_get_area(area_id)
             name = area.name if area else area_id
-            data = {CONF_NAME: name, CONF_AREA: area_id, **suggest_zone(self.hass, area_id)}
+            data: dict[str, Any] = {CONF_NAME: name, CONF_AREA: area_id}
+            data.update(suggest_zone(self.hass, area_id))
             subentries.append(
                 ConfigSubentryData(
                     subentry_type=SUBENTRY_ZONE, title=name, data=data, unique_id=None
@@ -289,9 +292,7 @@ class ZoneSubentryFlow(ConfigSubentryFlow):
         """Start with nothing chosen."""
         self._zone: dict[str, Any] = {}
 
-    async def async_step_user(
-        self, user_input: dict[str, Any] | None = None
-    ) -> SubentryFlowResult:
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         """Name the zone; choosing an area pre-fills its entities in the next step."""
         errors: dict[str, str] = {}
         if user_input is not None:

@@ -232,7 +232,7 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
             model: TrainedModel = await self.hass.async_add_executor_job(
                 train, data, dt_util.utcnow().timestamp()
             )
-        except Exception:
+        except Exception:  # noqa: BLE001 -- any model failure must show as an error state, not kill the loop
             LOGGER.exception("Training %s failed", runtime.name)
             runtime.state = LearningState.ERROR
         else:
@@ -286,8 +286,11 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
 
     @callback
     def _report_corrupt_storage(self, error: str) -> None:
-        LOGGER.warning("Learned state of %s is unreadable (%s); relearning from history",
-                       self.config_entry.title, error)
+        LOGGER.warning(
+            "Learned state of %s is unreadable (%s); relearning from history",
+            self.config_entry.title,
+            error,
+        )
         ir.async_create_issue(
             self.hass,
             DOMAIN,
@@ -323,4 +326,3 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
     def zone_config(self, key: str) -> ZoneConfig | None:
         """The configuration of zone ``key`` (None for the home)."""
         return self.zone_configs.get(key)
-

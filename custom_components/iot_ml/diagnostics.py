@@ -30,7 +30,9 @@ async def async_get_config_entry_diagnostics(
         }
         zones[key] = {
             "state": snapshot.state.value,
-            "units": {s.spec.key: s.unit for s in runtime.sources if s.spec.role is not Role.PRESENCE},
+            "units": {
+                s.spec.key: s.unit for s in runtime.sources if s.spec.role is not Role.PRESENCE
+            },
             "profiles": sorted(runtime.learner.profiles),
             **status,
         }

@@ -1,8 +1,8 @@
 """Base entity: one device per zone plus one for the home."""
 
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
-from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN, HOME_KEY
 from .coordinator import IotMlCoordinator, ZoneSnapshot

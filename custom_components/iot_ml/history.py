@@ -4,11 +4,12 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 import math
+from typing import cast
 
-import numpy as np
-
-from homeassistant.components.recorder import get_instance, history, statistics
+from homeassistant.components.recorder import history, statistics
 from homeassistant.core import HomeAssistant, State
+from homeassistant.helpers.recorder import get_instance
+import numpy as np
 
 from .channels import ChannelSource
 from .convert import canonical_unit, to_canonical
@@ -99,7 +100,7 @@ def _hourly_statistics(
     meta = statistics.get_metadata(hass, statistic_ids={source.entity_id})
     if source.entity_id not in meta:
         return [], []
-    unit = meta[source.entity_id][1].get("statistics_unit_of_measurement")
+    unit = cast("str | None", meta[source.entity_id][1].get("statistics_unit_of_measurement"))
     if source.unit is not None and canonical_unit(unit) != source.unit:
         return [], []
     rows = statistics.statistics_during_period(

@@ -52,9 +52,7 @@ class HomeConfig:
             ),
             eco_temperature=float(merged.get(CONF_ECO_TEMPERATURE, DEFAULT_ECO_TEMPERATURE)),
             history_days=int(merged.get(CONF_HISTORY_DAYS, DEFAULT_HISTORY_DAYS)),
-            training_time=time.fromisoformat(
-                merged.get(CONF_TRAINING_TIME, DEFAULT_TRAINING_TIME)
-            ),
+            training_time=time.fromisoformat(merged.get(CONF_TRAINING_TIME, DEFAULT_TRAINING_TIME)),
         )
 
     def entity_ids(self) -> tuple[str, ...]:

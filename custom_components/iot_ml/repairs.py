@@ -2,13 +2,11 @@
 
 from typing import Any
 
-import voluptuous as vol
-
-from homeassistant import data_entry_flow
-from homeassistant.components.repairs import ConfirmRepairFlow, RepairsFlow
+from homeassistant.components.repairs import ConfirmRepairFlow, RepairsFlow, RepairsFlowResult
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
+import probatio as vol
 
 from .const import (
     CONF_CLIMATE,
@@ -81,7 +79,7 @@ class MissingEntityRepairFlow(ConfirmRepairFlow):
 
     async def async_step_confirm(
         self, user_input: dict[str, str] | None = None
-    ) -> data_entry_flow.FlowResult:
+    ) -> RepairsFlowResult:
         """Ask, then drop the entity from the configuration (the entry reloads)."""
         if user_input is None:
             return self.async_show_form(

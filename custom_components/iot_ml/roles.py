@@ -17,7 +17,10 @@ from .const import (
 
 def entity_exists(hass: HomeAssistant, entity_id: str) -> bool:
     """Known to HA: it has a state now or a registry entry."""
-    return hass.states.get(entity_id) is not None or er.async_get(hass).async_get(entity_id) is not None
+    return (
+        hass.states.get(entity_id) is not None
+        or er.async_get(hass).async_get(entity_id) is not None
+    )
 
 
 def device_class_of(hass: HomeAssistant, entity_id: str) -> str | None:
@@ -51,7 +54,8 @@ def fits_role(hass: HomeAssistant, role: str, entity_id: str) -> bool:
     domain = split_entity_id(entity_id)[0]
     if role == CONF_EVIDENCE:
         return domain == "media_player" or (
-            domain == "binary_sensor" and device_class_of(hass, entity_id) in EVIDENCE_DEVICE_CLASSES
+            domain == "binary_sensor"
+            and device_class_of(hass, entity_id) in EVIDENCE_DEVICE_CLASSES
         )
     if role in (CONF_ENVIRONMENT, CONF_WATCHED):
         return _is_numeric_sensor(hass, entity_id)
@@ -75,7 +79,9 @@ def area_entities(hass: HomeAssistant, area_id: str) -> list[str]:
     candidates = list(er.async_entries_for_area(ent_reg, area_id))
     for device in dr.async_entries_for_area(dr.async_get(hass), area_id):
         candidates += [
-            e for e in er.async_entries_for_device(ent_reg, device.id) if e.area_id in (None, area_id)
+            e
+            for e in er.async_entries_for_device(ent_reg, device.id)
+            if e.area_id in (None, area_id)
         ]
     for entry in candidates:
         if entry.disabled_by is None and entry.entity_category is None:

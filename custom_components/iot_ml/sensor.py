@@ -4,11 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from homeassistant.components.sensor import (
-    SensorDeviceClass,
-    SensorEntity,
-    SensorEntityDescription,
-)
+from homeassistant.components.sensor import SensorDeviceClass, SensorEntity, SensorEntityDescription
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
@@ -36,7 +32,9 @@ def _learning_attributes(snapshot: ZoneSnapshot) -> dict[str, Any]:
         "coverage": {role: round(100 * c, 1) for role, c in status.coverage_by_role.items()},
         "samples": status.samples,
         "days_of_history": round(status.days_of_history, 2),
-        "last_training": None if trained is None else dt_util.utc_from_timestamp(trained).isoformat(),
+        "last_training": None
+        if trained is None
+        else dt_util.utc_from_timestamp(trained).isoformat(),
         "next_training": (
             None if snapshot.next_training is None else snapshot.next_training.isoformat()
         ),

@@ -2,13 +2,18 @@
 
 from typing import Any
 
-import voluptuous as vol
-
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse, callback
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.service import async_register_admin_service
+import probatio as vol
 
 from .const import DOMAIN, HOME_KEY
 from .coordinator import IotMlConfigEntry, IotMlCoordinator
@@ -33,7 +38,9 @@ def _loaded_entries(hass: HomeAssistant, call: ServiceCall) -> list[IotMlConfigE
     if entry_id is None:
         entries: list[IotMlConfigEntry] = hass.config_entries.async_loaded_entries(DOMAIN)
         if not entries:
-            raise ServiceValidationError(translation_domain=DOMAIN, translation_key="no_loaded_entry")
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="no_loaded_entry"
+            )
         return entries
     entry = hass.config_entries.async_get_entry(entry_id)
     if entry is None or entry.domain != DOMAIN:
@@ -80,7 +87,9 @@ async def _async_train(call: ServiceCall) -> ServiceResponse:
         await coordinator.async_train(keys)
         for key in keys:
             snapshot = coordinator.data[key]
-            name = coordinator.zones[key].name if key != HOME_KEY else coordinator.config_entry.title
+            name = (
+                coordinator.zones[key].name if key != HOME_KEY else coordinator.config_entry.title
+            )
             results[name] = {
                 "status": snapshot.state.value,
                 "samples": snapshot.status.samples,
@@ -98,7 +107,10 @@ async def _async_reset(call: ServiceCall) -> None:
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the actions (once, for all homes)."""
     hass.services.async_register(
-        DOMAIN, SERVICE_TRAIN, _async_train, schema=TRAIN_SCHEMA,
+        DOMAIN,
+        SERVICE_TRAIN,
+        _async_train,
+        schema=TRAIN_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
     )
     async_register_admin_service(hass, DOMAIN, SERVICE_RESET, _async_reset, schema=RESET_SCHEMA)

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 import zipfile
 
-import numpy as np
-
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.storage import Store
+import numpy as np
 
 from .const import DOMAIN, LOGGER
 from .engine.types import FloatArray
@@ -66,16 +66,16 @@ class LearnedStateStore:
             meta = await self._store.async_load()
         except StorageCorruptError:
             raise
-        except Exception as err:
+        except (HomeAssistantError, ValueError, OSError) as err:
             raise StorageCorruptError(str(err)) from err
         if meta is None:
             return None
+        learners = meta.get("learners")
+        if not isinstance(learners, dict):
+            raise StorageCorruptError("learners must be a mapping")
         try:
-            learners = meta["learners"]
-            if not isinstance(learners, dict):
-                raise TypeError("learners must be a mapping")
             arrays = await self._hass.async_add_executor_job(_read_npz, self.arrays_path)
-        except (KeyError, TypeError, ValueError, OSError, zipfile.BadZipFile) as err:
+        except (ValueError, OSError, zipfile.BadZipFile) as err:
             raise StorageCorruptError(str(err)) from err
         return StoredState(learners=learners, arrays=arrays)
 

@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from .buffer import ChannelBuffer
 from .grid import SLOTS_PER_DAY, slot_of
@@ -17,6 +18,7 @@ from .types import (
     GapReason,
     LearnerStatus,
     Series,
+    SlotArray,
 )
 
 STATE_VERSION = 1
@@ -170,10 +172,10 @@ class Learner:
 
     # -- persistence (JSON + plain arrays, never pickle) --------------------------------------
 
-    def export_state(self) -> tuple[dict[str, Any], dict[str, FloatArray]]:
+    def export_state(self) -> tuple[dict[str, Any], dict[str, SlotArray]]:
         """JSON-able metadata and named float arrays that ``import_state`` takes back."""
         meta_channels = {}
-        arrays: dict[str, FloatArray] = {}
+        arrays: dict[str, SlotArray] = {}
         for i, (key, buffer) in enumerate(self.buffers.items()):
             meta_channels[key] = {
                 "array": f"c{i}",
@@ -193,22 +195,21 @@ class Learner:
         }
         return meta, arrays
 
-    def import_state(self, meta: dict[str, Any], arrays: dict[str, FloatArray]) -> None:
+    def import_state(self, meta: dict[str, Any], arrays: dict[str, npt.NDArray[Any]]) -> None:
         """Restore ``export_state`` output; channels no longer configured are dropped.
 
         Raises ``ValueError``/``KeyError``/``TypeError`` on malformed state, leaving the learner empty.
         """
+        if meta.get("version") != STATE_VERSION:
+            self.forget()
+            raise ValueError(f"unsupported learner state version {meta.get('version')}")
         try:
-            if meta.get("version") != STATE_VERSION:
-                raise ValueError(f"unsupported learner state version {meta.get('version')}")
             for key, info in meta["channels"].items():
                 buffer = self.buffers.get(key)
                 if buffer is None or info["end_slot"] is None:
                     continue
                 held = math.nan if info["held"] is None else float(info["held"])
-                buffer.restore(
-                    arrays[info["array"]], int(info["end_slot"]), held, float(info["t"])
-                )
+                buffer.restore(arrays[info["array"]], int(info["end_slot"]), held, float(info["t"]))
                 self.samples[key] = int(info["samples"])
                 self.gaps[key] = Counter({str(k): int(v) for k, v in info["gaps"].items()})
             self.profiles = {

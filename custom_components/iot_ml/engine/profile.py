@@ -58,4 +58,4 @@ def fit_weekly_profile(
         s2 = np.bincount(how, weights=w * dev * dev, minlength=HOURS_PER_WEEK)
         std = np.where(wsum > 0, np.sqrt(s2 / wsum), np.nan)
     # Effective number of samples in slot units, for judging how much to trust each hour.
-    return WeeklyProfile(mean=mean, std=std, weight=wsum)
+    return WeeklyProfile(mean=mean, std=std, weight=wsum.astype(np.float64))

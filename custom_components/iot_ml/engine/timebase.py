@@ -23,7 +23,7 @@ def hour_of_week(start_slot: int, count: int, tz: str) -> npt.NDArray[np.int64]:
         moment = datetime.fromtimestamp(int(hour) * 3600, UTC).astimezone(zone)
         local[i] = moment.weekday() * 24 + moment.hour
     slots = np.arange(start_slot, start_slot + count)
-    return local[slots // SLOTS_PER_HOUR - first_hour]
+    return np.asarray(local[slots // SLOTS_PER_HOUR - first_hour], dtype=np.int64)
 
 
 def slot_epoch(slot: int) -> float:

@@ -7,6 +7,7 @@ import numpy as np
 import numpy.typing as npt
 
 type FloatArray = npt.NDArray[np.float64]
+type SlotArray = npt.NDArray[np.float32]  # stored slot means: half the memory of float64
 
 
 class ChannelKind(StrEnum):
