@@ -54,6 +54,12 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let HA load iot_ml from custom_components."""
 
 
+@pytest.fixture
+def hass_config_dir(hass_tmp_config_dir: str) -> str:
+    """A fresh config dir per test: learned arrays are files under .storage."""
+    return hass_tmp_config_dir
+
+
 @pytest.fixture(autouse=True, scope="session")
 def block_event_loop_io() -> None:
     """Fail on blocking calls in the event loop (time.sleep, HTTP), as production HA does."""

@@ -92,6 +92,7 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
         self._queue: list[tuple[str, str, float, Any, Any]] | None = None
         self._train_lock = asyncio.Lock()
         self._unsubscribers: list[CALLBACK_TYPE] = []
+        # Set once history is loaded and the first training has run.
         self.bootstrapped = asyncio.Event()
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -176,9 +177,25 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
                 if history:
                     await self.hass.async_add_executor_job(learner.load_history, history, now)
         finally:
+            self._seed_current_states(now)
             self._replay_queue()
+        try:
+            await self.async_train()
+        finally:
             self.bootstrapped.set()
-        await self.async_train()
+
+    @callback
+    def _seed_current_states(self, now: float) -> None:
+        """Channels still without data (no recorder, or never recorded) start from the state now.
+
+        Sensors that rarely change would otherwise stay unknown until their next change.
+        """
+        for runtime in self.zones.values():
+            for source in runtime.sources:
+                key = source.spec.key
+                if runtime.learner.integrated_until(key) is None:
+                    value, gap = source.read(self.hass.states.get(source.entity_id))
+                    runtime.learner.observe(key, now, value, gap)
 
     @callback
     def _replay_queue(self) -> None:
@@ -280,9 +297,13 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
     async def _on_stop(self, _event: Event) -> None:
         await self.async_stop()
 
-    async def _on_training_time(self, _now: datetime) -> None:
+    @callback
+    def _on_training_time(self, _now: datetime) -> None:
+        # Training takes a while: a background task keeps it off startup and shutdown paths.
         if self.bootstrapped.is_set():
-            await self.async_train()
+            self.config_entry.async_create_background_task(
+                self.hass, self.async_train(), f"{DOMAIN} daily training"
+            )
 
     @callback
     def _report_corrupt_storage(self, error: str) -> None:

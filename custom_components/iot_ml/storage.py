@@ -1,5 +1,6 @@
 """Learned state on disk: versioned JSON through HA's Store, arrays in an npz beside it."""
 
+import asyncio
 from dataclasses import dataclass
 import io
 import os
@@ -59,6 +60,9 @@ class LearnedStateStore:
             serialize_in_event_loop=False,
         )
         self.arrays_path = Path(hass.config.path(".storage", f"{DOMAIN}.{entry_id}.npz"))
+        self._save_lock = (
+            asyncio.Lock()
+        )  # saves from training, the hourly timer and stop may overlap
 
     async def async_load(self) -> StoredState | None:
         """The saved state, None when there is none; ``StorageCorruptError`` when unreadable."""
@@ -81,8 +85,9 @@ class LearnedStateStore:
 
     async def async_save(self, state: StoredState) -> None:
         """Write arrays first, then the JSON that refers to them."""
-        await self._hass.async_add_executor_job(_write_npz, self.arrays_path, state.arrays)
-        await self._store.async_save({"learners": state.learners})
+        async with self._save_lock:
+            await self._hass.async_add_executor_job(_write_npz, self.arrays_path, state.arrays)
+            await self._store.async_save({"learners": state.learners})
 
     async def async_remove(self) -> None:
         """Delete everything saved for the entry."""

@@ -1,0 +1,262 @@
+"""Live learning, persistence across restarts, bad input, and schedules (recorder absent)."""
+
+from datetime import timedelta
+from pathlib import Path
+from unittest.mock import patch
+
+from freezegun.api import FrozenDateTimeFactory
+import numpy as np
+import pytest
+
+from custom_components.iot_ml.const import DOMAIN, HOME_KEY
+from custom_components.iot_ml.engine.types import GapReason
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
+
+from .conftest import make_entry, set_home_states, setup_entry
+
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+
+pytestmark = pytest.mark.usefixtures("no_recorder")
+
+
+async def _run_live(hass: HomeAssistant, freezer: FrozenDateTimeFactory, minutes: int) -> None:
+    """Toggle motion and move the temperature every 5 minutes for ``minutes``."""
+    for i in range(minutes // 5):
+        freezer.tick(timedelta(minutes=5))
+        hass.states.async_set(
+            "binary_sensor.living_motion", "on" if i % 2 else "off", {"device_class": "motion"}
+        )
+        hass.states.async_set(
+            "sensor.living_temperature",
+            str(20 + i % 3),
+            {"device_class": "temperature", "unit_of_measurement": "°C"},
+        )
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+
+
+async def test_live_updates_fill_slots(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Live state changes land in the zone's 5-minute slots, in canonical units."""
+    freezer.move_to("2026-11-02 10:00:00+00:00")
+    set_home_states(hass)
+    entry = make_entry()
+    await setup_entry(hass, entry)
+    await _run_live(hass, freezer, 60)
+    learner = entry.runtime_data.zones["zone0"].learner
+    end = learner.end_slot()
+    assert end is not None
+    motion = learner.buffers["binary_sensor.living_motion"].window(end, 10)
+    assert np.nanmax(motion) == 1.0 and np.nanmin(motion) == 0.0
+    temperature = learner.buffers["sensor.living_temperature"].window(end, 10)
+    assert set(np.round(temperature[~np.isnan(temperature)], 3)) <= {20.0, 21.0, 22.0}
+    state = hass.states.get("sensor.living_room_learning_status")
+    assert (
+        state is not None and state.attributes["samples"] == 30
+    )  # 7 seeded at start, 23 changes (the first "off" is none)
+
+
+async def test_learned_state_survives_reload(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Buffers, counters and profiles come back after an unload/setup cycle."""
+    freezer.move_to("2026-11-02 10:00:00+00:00")
+    set_home_states(hass)
+    entry = make_entry()
+    await setup_entry(hass, entry)
+    await _run_live(hass, freezer, 120)
+    await entry.runtime_data.async_train()
+    before = entry.runtime_data.zones["zone0"].learner
+    saved_values = before.buffers["sensor.living_temperature"].values.copy()
+    saved_samples = dict(before.samples)
+    assert before.profiles
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert Path(hass.config.path(".storage", f"{DOMAIN}.{entry.entry_id}.npz")).exists()
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    after = entry.runtime_data.zones["zone0"].learner
+    np.testing.assert_array_equal(after.buffers["sensor.living_temperature"].values, saved_values)
+    assert dict(after.samples) == saved_samples
+    assert set(after.profiles) == set(before.profiles)
+    assert after.trained_at == before.trained_at
+    await entry.runtime_data.bootstrapped.wait()
+
+
+async def test_corrupt_arrays_raise_repair_and_relearn(hass: HomeAssistant) -> None:
+    """An unreadable npz never fails setup: a repair issue is raised and learning restarts."""
+    set_home_states(hass)
+    entry = make_entry()
+    entry.add_to_hass(hass)
+    hass_storage_path = Path(hass.config.path(".storage"))
+    hass_storage_path.mkdir(parents=True, exist_ok=True)
+    (hass_storage_path / f"{DOMAIN}.{entry.entry_id}.npz").write_bytes(b"not a zip file")
+    with patch(
+        "custom_components.iot_ml.storage._MigratingStore.async_load",
+        return_value={"learners": {"zone0": {"version": 1}}},
+    ):
+        await setup_entry(hass, entry)
+    assert entry.state is ConfigEntryState.LOADED
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"corrupt_state_{entry.entry_id}")
+    assert issue is not None and issue.translation_key == "corrupt_state"
+    assert hass.states.get("sensor.living_room_learning_status") is not None
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        {"learners": "nonsense"},
+        {"learners": {"zone0": {"version": 99}}},
+        {"learners": {"zone0": {"version": 1, "channels": {"x": {}}}}},
+    ],
+)
+async def test_malformed_state_is_relearned(hass: HomeAssistant, stored: dict) -> None:
+    """Malformed JSON state raises the repair issue; the zone starts empty but works."""
+    set_home_states(hass)
+    entry = make_entry()
+    with patch("custom_components.iot_ml.storage._MigratingStore.async_load", return_value=stored):
+        await setup_entry(hass, entry)
+    assert entry.state is ConfigEntryState.LOADED
+    assert ir.async_get(hass).async_get_issue(DOMAIN, f"corrupt_state_{entry.entry_id}")
+    assert entry.runtime_data.zones["zone0"].learner.trained_at is not None  # retrained
+
+
+async def test_newer_storage_version_is_treated_as_corrupt(
+    hass: HomeAssistant, hass_storage
+) -> None:
+    """A file written by a newer iot_ml (downgrade) is reported, not crashed on."""
+    set_home_states(hass)
+    entry = make_entry()
+    hass_storage[f"{DOMAIN}.{entry.entry_id}"] = {
+        "version": 9,
+        "minor_version": 1,
+        "key": f"{DOMAIN}.{entry.entry_id}",
+        "data": {"learners": {}},
+    }
+    await setup_entry(hass, entry)
+    assert ir.async_get(hass).async_get_issue(DOMAIN, f"corrupt_state_{entry.entry_id}")
+
+
+GARBAGE = ["unknown", "unavailable", "abc", "nan", "inf", "-inf", "", "1e999", "None"]
+
+
+async def test_garbage_states_become_counted_gaps(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Unknown, unavailable and non-numeric states are gaps with a reason, never a crash."""
+    freezer.move_to("2026-11-02 10:00:00+00:00")
+    set_home_states(hass)
+    entry = make_entry()
+    await setup_entry(hass, entry)
+    for value in GARBAGE:
+        freezer.tick(timedelta(minutes=1))
+        hass.states.async_set("sensor.living_co2", value, {"unit_of_measurement": "ppm"})
+        hass.states.async_set("binary_sensor.living_motion", value, {"device_class": "motion"})
+    freezer.tick(timedelta(minutes=10))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    gaps = entry.runtime_data.zones["zone0"].learner.gaps
+    assert gaps["sensor.living_co2"][GapReason.UNAVAILABLE] == 1
+    assert gaps["sensor.living_co2"][GapReason.UNKNOWN] == 1
+    assert gaps["sensor.living_co2"][GapReason.INVALID] == len(GARBAGE) - 2
+    assert gaps["binary_sensor.living_motion"][GapReason.INVALID] == len(GARBAGE) - 2
+    state = hass.states.get("sensor.living_room_learning_status")
+    assert state is not None and state.state in ("collecting", "ready")
+
+
+async def test_unit_change_is_converted_or_gapped(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """°F converts to °C; a unit that cannot convert to the channel's unit becomes a gap."""
+    freezer.move_to("2026-11-02 10:00:00+00:00")
+    set_home_states(hass)
+    entry = make_entry()
+    await setup_entry(hass, entry)
+    learner = entry.runtime_data.zones["zone0"].learner
+    hass.states.async_set("sensor.living_temperature", "77", {"unit_of_measurement": "°F"})
+    await hass.async_block_till_done()
+    assert learner.buffers["sensor.living_temperature"].held == pytest.approx(25.0)
+    hass.states.async_set("sensor.living_co2", "0.1", {"unit_of_measurement": "%"})
+    await hass.async_block_till_done()
+    assert learner.gaps["sensor.living_co2"][GapReason.UNIT] == 1
+
+
+async def test_removed_entity_is_a_gap(hass: HomeAssistant) -> None:
+    """A removed entity's channel goes into a gap (unavailable)."""
+    set_home_states(hass)
+    entry = make_entry()
+    await setup_entry(hass, entry)
+    hass.states.async_remove("sensor.living_co2")
+    await hass.async_block_till_done()
+    learner = entry.runtime_data.zones["zone0"].learner
+    assert learner.gaps["sensor.living_co2"][GapReason.UNAVAILABLE] == 1
+
+
+async def test_clock_jump_back_is_counted(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A clock going backwards never re-counts time."""
+    freezer.move_to("2026-11-02 10:00:00+00:00")
+    set_home_states(hass)
+    entry = make_entry()
+    await setup_entry(hass, entry)
+    freezer.tick(timedelta(minutes=30))
+    hass.states.async_set("sensor.living_co2", "700", {"unit_of_measurement": "ppm"})
+    await hass.async_block_till_done()
+    freezer.move_to("2026-11-02 09:00:00+00:00")
+    hass.states.async_set("sensor.living_co2", "800", {"unit_of_measurement": "ppm"})
+    await hass.async_block_till_done()
+    buffer = entry.runtime_data.zones["zone0"].learner.buffers["sensor.living_co2"]
+    assert buffer.clock_jumps == 1
+    assert buffer.held == 800.0
+
+
+async def test_training_failure_shows_error(hass: HomeAssistant) -> None:
+    """A failing model fit sets the zone to error and logs; the rest keeps running."""
+    set_home_states(hass)
+    entry = make_entry()
+    with patch("custom_components.iot_ml.coordinator.train", side_effect=RuntimeError("boom")):
+        await setup_entry(hass, entry)
+    state = hass.states.get("sensor.living_room_learning_status")
+    assert state is not None and state.state == "error"
+
+
+async def test_daily_training_and_periodic_save(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Training runs at the configured time; state is saved hourly and on stop."""
+    freezer.move_to("2026-11-02 10:00:00+00:00")
+    set_home_states(hass)
+    entry = make_entry()
+    await setup_entry(hass, entry)
+    coordinator = entry.runtime_data
+    first = coordinator.zones["zone0"].learner.trained_at
+    next_training = coordinator.next_training()
+    assert next_training > dt_util.now()
+    with patch.object(coordinator.store, "async_save", wraps=coordinator.store.async_save) as save:
+        freezer.move_to(next_training + timedelta(seconds=1))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+        assert coordinator.zones["zone0"].learner.trained_at != first
+        assert save.call_count >= 1
+        save.reset_mock()
+        freezer.tick(timedelta(hours=1, seconds=1))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+        assert save.call_count >= 1
+        save.reset_mock()
+        hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
+        await hass.async_block_till_done()
+        assert save.call_count == 1
+
+
+async def test_home_without_zones_or_sources(hass: HomeAssistant) -> None:
+    """A home with no entities configured still sets up; it only collects."""
+    entry = make_entry(zones=[], data={})
+    await setup_entry(hass, entry)
+    state = hass.states.get("sensor.test_home_learning_status")
+    assert state is not None and state.state == "collecting"
+    assert HOME_KEY in entry.runtime_data.data
