@@ -5,20 +5,19 @@ from pathlib import Path
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
-import numpy as np
-import pytest
-
-from custom_components.iot_ml.const import DOMAIN, HOME_KEY
-from custom_components.iot_ml.engine.types import GapReason
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
+import numpy as np
+import pytest
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+
+from custom_components.iot_ml.const import DOMAIN, HOME_KEY
+from custom_components.iot_ml.engine.types import GapReason
 
 from .conftest import make_entry, set_home_states, setup_entry
-
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 pytestmark = pytest.mark.usefixtures("no_recorder")
 

@@ -37,7 +37,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: IotMlConfigEntry) -> boo
 
     @callback
     def _on_registry_change(event: Event[er.EventEntityRegistryUpdatedData]) -> None:
-        if event.data["action"] in ("remove", "create"):
+        if event.data["action"] == "remove":
+            async_check_missing_entities(hass, entry, removed=event.data["entity_id"])
+        elif event.data["action"] == "create":
             _check_entities()
 
     entry.async_on_unload(async_at_started(hass, _check_entities))

@@ -29,8 +29,13 @@ def missing_issue_id(entry_id: str, entity_id: str) -> str:
 
 
 @callback
-def async_check_missing_entities(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Raise (or clear) an issue for each configured entity that exists nowhere."""
+def async_check_missing_entities(
+    hass: HomeAssistant, entry: ConfigEntry, removed: str | None = None
+) -> None:
+    """Raise (or clear) an issue for each configured entity that exists nowhere.
+
+    ``removed`` was just deleted from the entity registry; its state may linger a moment.
+    """
     registry = er.async_get(hass)
     used: dict[str, str] = {}  # entity id -> where it is used (zone name or home)
     for entity_id in (*entry.data.get(CONF_PRESENCE, ()), entry.data.get(CONF_OUTDOOR)):
@@ -41,7 +46,10 @@ def async_check_missing_entities(hass: HomeAssistant, entry: ConfigEntry) -> Non
             used.setdefault(entity_id, zone.name)
     for entity_id, where in used.items():
         issue_id = missing_issue_id(entry.entry_id, entity_id)
-        if hass.states.get(entity_id) is not None or registry.async_get(entity_id) is not None:
+        exists = registry.async_get(entity_id) is not None or (
+            entity_id != removed and hass.states.get(entity_id) is not None
+        )
+        if exists:
             ir.async_delete_issue(hass, DOMAIN, issue_id)
             continue
         ir.async_create_issue(
