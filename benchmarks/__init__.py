@@ -1,0 +1,1 @@
+"""Accuracy and speed benchmarks for iot_ml (run with scripts/bench)."""
