@@ -39,7 +39,7 @@ debian_mirror() {
 in_chroot() {
     local cwd="$PWD"
     cp -f /etc/resolv.conf "$CHROOT_DIR/etc/resolv.conf" 2>/dev/null || true
-    mkdir -p "$CHROOT_DIR/etc/ssl/certs" "$CHROOT_DIR$REPO_ROOT" "$CHROOT_DIR$CACHE_DIR/pip" "$CACHE_DIR/pip"
+    mkdir -p "$CHROOT_DIR/etc/ssl/certs" "$CACHE_DIR/pip"
     cp -f /etc/ssl/certs/ca-certificates.crt "$CHROOT_DIR/etc/ssl/certs/ca-certificates.crt" 2>/dev/null || true
     unshare --mount --propagation private -- /bin/bash -c '
         set -e
@@ -47,9 +47,11 @@ in_chroot() {
         mount --rbind /dev "$root/dev"
         mount -t proc proc "$root/proc"
         mount --rbind /sys "$root/sys"
+        mount -t tmpfs tmpfs "$root/tmp"
+        # After the tmpfs: a checkout or cache under /tmp must not be hidden by it.
+        mkdir -p "$root$repo" "$root$cache/pip"
         mount --bind "$repo" "$root$repo"
         mount --bind "$cache/pip" "$root$cache/pip"
-        mount -t tmpfs tmpfs "$root/tmp"
         exec chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/bin:/usr/bin:/bin \
             LANG=C.UTF-8 TZ="${TZ:-UTC}" PIP_CACHE_DIR="$cache/pip" TERM="${TERM:-dumb}" \
             CI="${CI:-}" IOT_ML_IN_CHROOT=1 \
