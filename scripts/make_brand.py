@@ -4,6 +4,7 @@ A house outline whose inside holds a small learned graph: three nodes joined by 
 Run: scripts/run python scripts/make_brand.py
 """
 
+import itertools
 from pathlib import Path
 import struct
 import zlib
@@ -40,7 +41,7 @@ def draw(size: int, background: bool) -> np.ndarray:
     house = [(0.2, 0.48), (0.5, 0.2), (0.8, 0.48), (0.8, 0.82), (0.2, 0.82), (0.2, 0.48)]
     width = 0.045
     stroke = np.full((s, s), np.inf)
-    for a, b in zip(house, house[1:], strict=False):
+    for a, b in itertools.pairwise(house):
         stroke = np.minimum(stroke, _segment_distance(u, v, a, b))
     line_colour = WHITE if background else TEAL
     mask = stroke <= width / 2

@@ -1,12 +1,14 @@
 """Shared fixtures for iot_ml tests."""
 
 from collections.abc import Generator
+import threading
+import time
 from typing import Any
 from unittest.mock import patch
 
-from homeassistant import block_async_io
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
+from homeassistant.util.loop import protect_loop
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -60,10 +62,12 @@ def hass_config_dir(hass_tmp_config_dir: str) -> str:
     return hass_tmp_config_dir
 
 
-@pytest.fixture(autouse=True, scope="session")
-def block_event_loop_io() -> None:
-    """Fail on blocking calls in the event loop (time.sleep, HTTP), as production HA does."""
-    block_async_io.enable()
+@pytest.fixture(autouse=True)
+def block_event_loop_io() -> Generator[None]:
+    """Fail on time.sleep in the event loop, as production HA does (the test harness does not)."""
+    guarded = protect_loop(time.sleep, loop_thread_id=threading.get_ident(), strict=True)
+    with patch("time.sleep", guarded):
+        yield
 
 
 def set_home_states(hass: HomeAssistant) -> None:

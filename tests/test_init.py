@@ -3,6 +3,7 @@
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+import pytest
 
 from custom_components.iot_ml.const import DOMAIN
 
@@ -27,3 +28,11 @@ async def test_setup_creates_devices_and_status(
     assert await hass.config_entries.async_unload(mock_entry.entry_id)
     assert mock_entry.state is ConfigEntryState.NOT_LOADED
     assert DOMAIN in hass.services.async_services()
+
+
+async def test_sleep_in_event_loop_is_caught(hass: HomeAssistant) -> None:
+    """The guard the suite relies on really fires for time.sleep in the loop."""
+    import time
+
+    with pytest.raises(RuntimeError, match="blocking call"):
+        time.sleep(0)

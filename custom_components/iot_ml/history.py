@@ -4,7 +4,6 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 import math
-from typing import cast
 
 from homeassistant.components.recorder import history, statistics
 from homeassistant.core import HomeAssistant, State
@@ -100,7 +99,7 @@ def _hourly_statistics(
     meta = statistics.get_metadata(hass, statistic_ids={source.entity_id})
     if source.entity_id not in meta:
         return [], []
-    unit = cast("str | None", meta[source.entity_id][1].get("unit_of_measurement"))
+    unit: str | None = meta[source.entity_id][1].get("unit_of_measurement")
     if source.unit is not None and canonical_unit(unit) != source.unit:
         return [], []
     rows = statistics.statistics_during_period(
