@@ -4,10 +4,10 @@ import json
 from pathlib import Path
 import tomllib
 
+from homeassistant.core import HomeAssistant
 import yaml
 
 from custom_components.iot_ml.const import DOMAIN
-from homeassistant.core import HomeAssistant
 
 ROOT = Path(__file__).resolve().parent.parent
 INTEGRATION = ROOT / "custom_components" / DOMAIN
