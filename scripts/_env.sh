@@ -54,7 +54,8 @@ in_chroot() {
         mount --bind "$cache/pip" "$root$cache/pip"
         exec chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/bin:/usr/bin:/bin \
             LANG=C.UTF-8 TZ="${TZ:-UTC}" PIP_CACHE_DIR="$cache/pip" TERM="${TERM:-dumb}" \
-            CI="${CI:-}" IOT_ML_IN_CHROOT=1 \
+            CI="${CI:-}" IOT_ML_IN_CHROOT=1 SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
+            UV_NATIVE_TLS=1 \
             /bin/bash -c "cd \"\$0\" && exec \"\$@\"" "$cwd" "$@"
     ' _ "$CHROOT_DIR" "$REPO_ROOT" "$cwd" "$CACHE_DIR" "$@"
 }
@@ -125,6 +126,39 @@ venv_dir() {
 run_in_env() {
     local venv
     venv="$(venv_dir)"
+    if [ "$PY_MODE" = chroot ]; then
+        in_chroot /usr/bin/env PATH="$venv/bin:/usr/local/bin:/usr/bin:/bin" VIRTUAL_ENV="$venv" "$@"
+    else
+        PATH="$venv/bin:$PATH" VIRTUAL_ENV="$venv" "$@"
+    fi
+}
+
+# The real Home Assistant used by scripts/develop and the end-to-end tests.
+HA_VERSION="2026.11.0"
+
+ha_venv_dir() {
+    if [ "$PY_MODE" = chroot ]; then echo "$REPO_ROOT/.venv-ha-forky"; else echo "$REPO_ROOT/.venv-ha"; fi
+}
+
+# Creates (once) a venv holding homeassistant==$HA_VERSION; prints nothing on success.
+setup_ha() {
+    local venv stamp
+    venv="$(ha_venv_dir)"
+    stamp="$venv/.iot_ml-ha"
+    if [ "$(cat "$stamp" 2>/dev/null)" = "$HA_VERSION" ]; then
+        return 0
+    fi
+    log "Installing Home Assistant $HA_VERSION into $venv"
+    rm -rf "$venv"
+    if [ "$PY_MODE" = chroot ]; then in_chroot "$PYTHON" -m venv "$venv"; else "$PYTHON" -m venv "$venv"; fi
+    run_in_ha_env python -m pip install -q --disable-pip-version-check --upgrade pip
+    run_in_ha_env python -m pip install -q --disable-pip-version-check "homeassistant==$HA_VERSION"
+    echo "$HA_VERSION" >"$stamp"
+}
+
+run_in_ha_env() {
+    local venv
+    venv="$(ha_venv_dir)"
     if [ "$PY_MODE" = chroot ]; then
         in_chroot /usr/bin/env PATH="$venv/bin:/usr/local/bin:/usr/bin:/bin" VIRTUAL_ENV="$venv" "$@"
     else
