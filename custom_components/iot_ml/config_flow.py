@@ -89,11 +89,10 @@ TUNING_SCHEMA = vol.Schema(
 
 def _validate_wiring(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
+    # The selectors already restrict domains; what they cannot know is whether entities exist.
     for entity_id in data.get(CONF_PRESENCE, []):
         if not entity_exists(hass, entity_id):
             errors[CONF_PRESENCE] = "entity_not_found"
-        elif not fits_role(hass, "presence", entity_id):
-            errors[CONF_PRESENCE] = "invalid_presence"
     if outdoor := data.get(CONF_OUTDOOR):
         if not entity_exists(hass, outdoor):
             errors[CONF_OUTDOOR] = "entity_not_found"

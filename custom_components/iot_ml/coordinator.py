@@ -137,8 +137,10 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
                 async_track_state_change_event(self.hass, entity_ids, self._on_state_change)
             )
         self._unsubscribers += [
-            async_track_time_interval(self.hass, self._on_tick, LIVE_TICK),
-            async_track_time_interval(self.hass, self._on_save_interval, SAVE_INTERVAL),
+            async_track_time_interval(self.hass, self._on_tick, LIVE_TICK, cancel_on_shutdown=True),
+            async_track_time_interval(
+                self.hass, self._on_save_interval, SAVE_INTERVAL, cancel_on_shutdown=True
+            ),
             async_track_time_change(
                 self.hass,
                 self._on_training_time,

@@ -11,7 +11,6 @@ from .const import (
     CONF_WATCHED,
     EVIDENCE_DEVICE_CLASSES,
     OUTDOOR_DOMAINS,
-    PRESENCE_DOMAINS,
 )
 
 
@@ -63,8 +62,6 @@ def fits_role(hass: HomeAssistant, role: str, entity_id: str) -> bool:
         return domain == "climate"
     if role == CONF_LIGHTS:
         return domain == "light"
-    if role == "presence":
-        return domain in PRESENCE_DOMAINS
     if role == "outdoor":
         return domain in OUTDOOR_DOMAINS and (
             domain == "weather" or device_class_of(hass, entity_id) == "temperature"
