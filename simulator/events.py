@@ -1,0 +1,19 @@
+"""State changes as Home Assistant would record them."""
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class StateChange:
+    """One state write that changed an entity's state or attributes (HA drops the others)."""
+
+    ts: float
+    entity_id: str
+    state: str
+    attributes: dict[str, Any]
+
+
+# Internal form of a not yet emitted change: (ts, entity rank, sequence, entity_id, state, attributes).
+# Sorting by (ts, rank) gives the same order however `advance` is chunked; seq only breaks exact ties.
+type Pending = tuple[float, int, int, str, str, dict[str, Any]]
