@@ -105,7 +105,9 @@ class Learner:
             for t, v in zip(series.times, series.values, strict=True):
                 if t >= since:
                     buffer.observe(float(t), float(v))
-                    self.samples[key] += not math.isnan(v)
+                    # The state in force at ``since`` (the recorder's start state) was counted
+                    # when it was first taken in; only later changes are new samples.
+                    self.samples[key] += bool(t > since and not math.isnan(v))
             buffer.advance(until)
             self.gaps[key].update(series.gaps)
 
@@ -200,9 +202,10 @@ class Learner:
 
         Raises ``ValueError``/``KeyError``/``TypeError`` on malformed state, leaving the learner empty.
         """
-        if meta.get("version") != STATE_VERSION:
+        version = meta.get("version") if isinstance(meta, dict) else None
+        if version != STATE_VERSION:
             self.forget()
-            raise ValueError(f"unsupported learner state version {meta.get('version')}")
+            raise ValueError(f"unsupported learner state version {version}")
         try:
             for key, info in meta["channels"].items():
                 buffer = self.buffers.get(key)
@@ -222,3 +225,6 @@ class Learner:
         except ValueError, KeyError, TypeError:
             self.forget()
             raise
+        except (AttributeError, ZeroDivisionError) as err:  # a list for a mapping, an empty array
+            self.forget()
+            raise TypeError(f"malformed learner state: {err}") from err
