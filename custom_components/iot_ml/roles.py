@@ -1,6 +1,6 @@
 """Which role an entity can play, judged from its domain and device class."""
 
-from homeassistant.core import HomeAssistant, split_entity_id
+from homeassistant.core import HomeAssistant, split_entity_id, valid_entity_id
 from homeassistant.helpers import area_registry as ar, device_registry as dr, entity_registry as er
 
 from .const import (
@@ -15,8 +15,12 @@ from .const import (
 
 
 def entity_exists(hass: HomeAssistant, entity_id: str) -> bool:
-    """Known to HA: it has a state now or a registry entry."""
-    return (
+    """Known to HA by entity id: it has a state now or a registry entry.
+
+    Entity selectors also accept registry ids (UUIDs), which the registry would find; they are
+    not entity ids, so they are refused here rather than crashing role checks and tracking later.
+    """
+    return valid_entity_id(entity_id) and (
         hass.states.get(entity_id) is not None
         or er.async_get(hass).async_get(entity_id) is not None
     )
