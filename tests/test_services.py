@@ -41,7 +41,7 @@ async def test_train_one_zone_by_device_and_name(hass: HomeAssistant) -> None:
     entry = make_entry()
     await setup_entry(hass, entry)
     device_id = await _zone_device(hass, entry.entry_id, "zone0")
-    for zone in (device_id, "Living room", "zone0"):
+    for zone in (device_id, "Living room", "living ROOM", "zone0"):
         response = await hass.services.async_call(
             DOMAIN,
             "train",

@@ -69,9 +69,9 @@ def _targets(hass: HomeAssistant, call: ServiceCall) -> list[tuple[IotMlCoordina
         coordinator = entry.runtime_data
         for key, runtime in coordinator.zones.items():
             identifier = (DOMAIN, f"{entry.entry_id}_{key}")
-            if (device is not None and identifier in device.identifiers) or zone in (
-                key,
-                runtime.name,
+            if (device is not None and identifier in device.identifiers) or zone.casefold() in (
+                key.casefold(),
+                runtime.name.casefold(),
             ):
                 return [(coordinator, [key])]
     raise ServiceValidationError(
