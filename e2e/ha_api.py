@@ -88,6 +88,17 @@ class HaApi:
             return
         await self.login()
 
+    async def confirm_http_config(self) -> None:
+        """Keep the HTTP settings from configuration.yaml.
+
+        HA 2026.11 moves them into storage as "pending" and reverts to the defaults (port 8123,
+        all interfaces) after five minutes unless an admin confirms them, as the frontend asks.
+        """
+        try:
+            await self.ws("http/config/promote")
+        except HaError:
+            pass  # nothing pending
+
     async def login(self) -> None:
         """Log in with the dev user through the login flow, as the frontend does."""
         flow = await self._post_json(

@@ -27,6 +27,7 @@ def free_port() -> int:
 
 def prepare_config(target: Path, port: int, fresh: bool = True) -> Path:
     """Copy config/ to ``target`` (custom components resolved to this checkout) on ``port``."""
+    target = target.resolve()  # hass runs with the config dir as its working directory
     if fresh and target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True, exist_ok=True)
@@ -47,6 +48,9 @@ def prepare_config(target: Path, port: int, fresh: bool = True) -> Path:
         if link.is_symlink() or link.exists():
             link.unlink() if link.is_symlink() else shutil.rmtree(link)
         link.symlink_to(path, target_is_directory=True)
+    # HA 2026.11 moves the YAML http settings into .storage/http once and then ignores the YAML;
+    # drop the stored copy so the port written below is the one used.
+    (target / ".storage" / "http").unlink(missing_ok=True)
     config = (target / "configuration.yaml").read_text()
     config = re.sub(r"server_port: \d+", f"server_port: {port}", config)
     (target / "configuration.yaml").write_text(config)
@@ -70,6 +74,8 @@ class HassProcess:
         self._log_offset = self.log_path.stat().st_size
         self._proc = subprocess.Popen(  # noqa: S603 -- our own interpreter and arguments
             [sys.executable, "-m", "homeassistant", "-c", str(self.config_dir)],
+            # Not the checkout: `import custom_components` must find the config's, not ours.
+            cwd=self.config_dir,
             stdout=log,
             stderr=subprocess.STDOUT,
         )

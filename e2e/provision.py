@@ -28,6 +28,15 @@ async def wait_for_entities(
         await asyncio.sleep(1)
 
 
+async def wait_for_state(api: HaApi, entity_id: str, state: str, timeout: float = 600) -> None:
+    """Wait until ``entity_id`` has ``state``."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while (await api.states()).get(entity_id, {}).get("state") != state:
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(f"{entity_id} never became {state}")
+        await asyncio.sleep(1)
+
+
 async def setup_iot_ml(api: HaApi) -> str:
     """Run the iot_ml config flow (home, then zones for every offered area); returns the entry id."""
     existing = await api.entries("iot_ml")
@@ -36,7 +45,11 @@ async def setup_iot_ml(api: HaApi) -> str:
     states = await wait_for_entities(
         api, ("person.", "sensor.outdoor_temperature", "binary_sensor.")
     )
-    persons = sorted(e for e in states if e.startswith("person."))
+    await wait_for_state(api, "virtual_home.status", "ready")  # history is in the recorder
+    # The phones have the simulated history; person entities only follow them from now on.
+    presence = sorted(e for e in states if e.startswith("device_tracker.phone_")) or sorted(
+        e for e in states if e.startswith("person.")
+    )
     result = await api.rest(
         "post",
         "/api/config/config_entries/flow",
@@ -46,7 +59,7 @@ async def setup_iot_ml(api: HaApi) -> str:
     result = await api.rest(
         "post",
         f"/api/config/config_entries/flow/{result['flow_id']}",
-        {**DEMO_HOME, "presence_entities": persons},
+        {**DEMO_HOME, "presence_entities": presence},
     )
     if result["type"] == "form" and result["step_id"] == "zones":
         field = result["data_schema"][0]

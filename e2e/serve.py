@@ -32,6 +32,7 @@ async def serve(config_dir: Path, port: int, fresh: bool) -> int:
             await api.wait_until_up()
             up = time.monotonic() - started
             await api.onboard_or_login()
+            await api.confirm_http_config()
             await setup_iot_ml(api)
             await wait_for_entities(api, ("sensor.living_room_learning_status",))
         print(

@@ -1,11 +1,10 @@
-"""A deterministic virtual home (pure Python + numpy): people, heating physics, HA-like sensors.
+"""A deterministic virtual home (pure Python + numpy): people, heating physics, HA-like sensors
+and injected faults, with the ground truth. See simulator/README.md."""
 
-Ground truth comes with it, for benchmarks and end-to-end demos. See simulator/README.md.
-"""
-
+from .events import StateChange
 from .faults import FaultWindow
-from .home import StateChange, VirtualHome, simulate
-from .spec import ZONES, HomeSpec, OccupantSpec, ZoneSpec, default_home
+from .home import VirtualHome, simulate
+from .spec import ZONES, HomeSpec, OccupantSpec, SensorSpec, WeatherSpec, ZoneSpec, default_home
 from .truth import GroundTruth
 
 __all__ = [
@@ -14,8 +13,10 @@ __all__ = [
     "GroundTruth",
     "HomeSpec",
     "OccupantSpec",
+    "SensorSpec",
     "StateChange",
     "VirtualHome",
+    "WeatherSpec",
     "ZoneSpec",
     "default_home",
     "simulate",

@@ -1,388 +1,382 @@
-"""The virtual home: people, physics and sensors stepped minute by minute."""
+"""The virtual home: plans each day in bulk, steps the heating minute by minute, and reports
+the state changes Home Assistant would see."""
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+import bisect
+import gc
+import itertools
 import math
+from operator import itemgetter
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from .faults import DAY, FaultWindow, fault_schedule
-from .routine import DayPlan, Routine
+from .arrays import BoolArray, FloatArray
+from .block import STEPS, BlockBuilder, BlockPlan
+from .climate import ClimateReporter
+from .clock import LocalClock
+from .entities import EntityCatalog, light_id, tracker_id, tv_id, window_id
+from .events import Pending, StateChange
+from .faults import FaultSchedule, FaultWindow
+from .lights import DARK_LUX, latch
+from .readings import sensor_values
+from .routine import RoutinePlanner
+from .sensors import SensorBank
 from .spec import HomeSpec
+from .thermal import ThermalModel
+from .thermostat import Thermostats, bounds
+from .timeline import AWAY
 from .truth import GroundTruth
-from .weather import Weather
+from .vacations import VacationCalendar
 
-STEP = 60.0
-SAMPLE_EVERY = 5  # minutes between readings of slow sensors (temperature, CO2, ...)
-HYSTERESIS = 0.3
-PIR_DETECT = 0.85  # chance per minute that a PIR sees someone present
-PIR_FALSE_PER_MIN = 1 / 1440
-PIR_HOLD = 90.0  # seconds a PIR stays on after the last detection
-WINDOW_W_PER_K = 300.0
-
-TEMPERATURE = {
-    "device_class": "temperature",
-    "unit_of_measurement": "°C",
-    "state_class": "measurement",
-}
-HUMIDITY = {"device_class": "humidity", "unit_of_measurement": "%", "state_class": "measurement"}
-ILLUMINANCE = {
-    "device_class": "illuminance",
-    "unit_of_measurement": "lx",
-    "state_class": "measurement",
-}
-CO2 = {"device_class": "carbon_dioxide", "unit_of_measurement": "ppm", "state_class": "measurement"}
-POWER = {"device_class": "power", "unit_of_measurement": "W", "state_class": "measurement"}
-
-
-@dataclass(frozen=True, slots=True)
-class StateChange:
-    """A state as Home Assistant would see it change."""
-
-    ts: float
-    entity_id: str
-    state: str
-    attributes: dict[str, Any]
-
-
-def _friendly(entity_id: str) -> str:
-    return entity_id.split(".", 1)[1].replace("_", " ").capitalize()
+STEP_S = 60.0
+HVAC_MODES = ("heat", "off")
 
 
 class VirtualHome:
-    """A deterministic simulated home. ``advance`` returns what HA would see change."""
+    """A deterministic simulated home; `advance` returns what HA would see change."""
 
-    def __init__(self, spec: HomeSpec, seed: int, start: float) -> None:
-        """A home whose history begins at epoch ``start``."""
+    _x: FloatArray  # heat-balance state at the next step: air and mass temperatures
+    _demand: BoolArray  # thermostats calling for heat
+    _lights: BoolArray
+
+    def __init__(
+        self, spec: HomeSpec, seed: int, start: float, *, faults: bool | None = None
+    ) -> None:
+        """A home whose history begins at epoch `start`; `faults` overrides `spec.faults`."""
         self.spec = spec
         self.seed = seed
-        self.start = math.floor(start / STEP) * STEP
+        self.start = float(start)
         self.now = self.start
-        self.zones = tuple(z.name for z in spec.zones)
-        self._n = len(self.zones)
-        self._index = {z: i for i, z in enumerate(self.zones)}
-        self.weather = Weather(seed, self.start, spec.outdoor_mean_c)
-        first_local = datetime.fromtimestamp(self.start, UTC).astimezone(ZoneInfo(spec.time_zone))
-        self.routine = Routine(spec, seed, first_local)
-        self._plan: DayPlan = self.routine.plan(0)
-        self._day = 0
-        self._rng = np.random.default_rng([seed, 11])
-        # Physics state.
-        self.temperature = [19.0 - 0.3 * i for i in range(self._n)]
-        self.heater_on = [False] * self._n
-        self.hvac_mode = ["heat"] * self._n
-        self.setpoint_override: list[float | bool | None] = [False] * self._n  # False: schedule
-        self.co2 = [450.0] * self._n
-        self.humidity = [45.0] * self._n
-        # People and devices.
-        self._where = [-2] * len(spec.occupants)  # -2: not yet placed
-        self._tracker_home = [True] * len(spec.occupants)
-        self._tracker_pending: list[tuple[float, bool] | None] = [None] * len(spec.occupants)
-        self._motion_until = [0.0] * self._n
-        self._lights = [False] * self._n
-        self._light_forgotten_until = [0.0] * self._n
-        self._light_manual: list[bool | None] = [None] * self._n
-        self._occupied_before = [False] * self._n
-        self._door_until = 0.0
-        self._window_until = 0.0
-        self._window_open: tuple[float, float] = (0.0, 0.0)  # today's (from, to)
-        self._tv_day = -1
-        self._tv_evening = False
-        self._last: dict[str, tuple[str, dict[str, Any]]] = {}
-        self._events: list[StateChange] = []
-        self._last_sensor_value: dict[str, str] = {}
-        self._active_at = -1.0
-        self._active_now: set[tuple[str, str]] = set()
-        intrusion_at = self._intrusion_time() if spec.faults else None
-        faults = fault_schedule(self.start, intrusion_at) if spec.faults else []
-        self.truth = GroundTruth(self.zones, faults)
-        self._emit_all(self.start, force=True)
-        self._initial = list(self._events)
-        self._events.clear()
+        self.zones = spec.zone_names
+        self.catalog = EntityCatalog(spec)
+        self._clock = LocalClock(spec.time_zone)
+        self._thermal = ThermalModel(spec, STEP_S)
+        self._thermostats = Thermostats(spec)
+        vacations = VacationCalendar(seed, self._clock.date_of(self.start), spec.vacations)
+        enabled = spec.faults if faults is None else faults
+        self._faults = FaultSchedule(
+            spec, seed, self.start, clock=self._clock, vacations=vacations, enabled=enabled
+        )
+        planner = RoutinePlanner(spec, seed, self._clock, vacations, self._faults)
+        self._bank = SensorBank(spec, seed, self.start, self.catalog)
+        self._climate = ClimateReporter(spec, self.catalog, seed)
+        self._builder = BlockBuilder(
+            spec,
+            seed,
+            self.start,
+            clock=self._clock,
+            planner=planner,
+            faults=self._faults,
+            thermal=self._thermal,
+            thermostats=self._thermostats,
+            bank=self._bank,
+        )
+        self.truth = GroundTruth(spec.zone_names, [p.name for p in spec.occupants])
+        self._k = 0  # next step to simulate
+        self._seq = itertools.count()  # tie-break for equal (ts, entity rank)
+        self._pending: list[Pending] = []
+        self._commands: list[Pending] = []
+        self._last: dict[str, tuple[str, dict[str, Any], float]] = {}  # state, attrs, since
+        self._light_attrs = {
+            (z, on): {**self.catalog.static[light_id(z)], "color_mode": "onoff" if on else None}
+            for z in self.zones
+            for on in (False, True)
+        }
+        self._block = self._new_block(0)
+        self._initial = self._start_state()
 
-    # -- public API --------------------------------------------------------------------------
+    # -- public API ------------------------------------------------------------------------
 
     def initial_states(self) -> list[StateChange]:
-        """Every entity's state at the start."""
+        """Every entity's state at `start`."""
         return list(self._initial)
 
     def advance(self, until: float) -> list[StateChange]:
-        """Simulate up to ``until`` (epoch s) in one-minute steps; the changes, oldest first."""
-        while self.now + STEP <= until:
-            self.now += STEP
-            self._step(self.now)
-        events, self._events = self._events, []
-        events.sort(key=lambda e: e.ts)
-        return events
+        """Simulate the 60 s steps before `until`; the state changes up to it, oldest first.
+
+        Changes caused by set_* calls come first, stamped with the time of the call."""
+        # Hundreds of thousands of small objects: the cyclic GC would rescan them over and over
+        # (nothing here makes reference cycles), so pause it for the bulk work.
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            return self._advance(max(float(until), self.now))
+        finally:
+            if paused:
+                gc.enable()
+
+    def _advance(self, until: float) -> list[StateChange]:
+        out = self._dedupe(self._commands)
+        self._commands = []
+        k_stop = self._first_step_at(until)
+        while self._k < k_stop:
+            block = self._block
+            if self._k >= block.k0 + STEPS:
+                block = self._block = self._new_block(block.index + 1)
+            i0 = self._k - block.k0
+            i1 = min(STEPS, k_stop - block.k0)
+            self._physics(block, i0, i1)
+            self._report(block, i0, i1)
+            self._k = block.k0 + i1
+            out += self._emit(self._time(self._k))
+        out += self._emit(until)
+        self.now = until
+        self.truth.faults = self._faults.upto(until)
+        return out
 
     def set_heating_setpoint(self, zone: str, celsius: float | None) -> None:
-        """Hold ``celsius`` in ``zone`` from now on (None: heating off) instead of the schedule."""
-        i = self._index[zone]
-        self.setpoint_override[i] = celsius
-        self.hvac_mode[i] = "off" if celsius is None else "heat"
+        """Hold `celsius` in `zone` (instead of the schedule); None switches heating off."""
+        z = self.spec.zone_index(zone)
+        self._thermostats.set_setpoint(z, celsius)
+        self._retune(z)
 
     def set_hvac_mode(self, zone: str, mode: str) -> None:
-        """``heat`` or ``off``."""
-        self.hvac_mode[self._index[zone]] = "off" if mode == "off" else "heat"
+        """Switch heating "heat" (at the last setpoint) or "off"."""
+        z = self.spec.zone_index(zone)
+        if str(mode) not in HVAC_MODES:
+            raise ValueError(f"hvac mode must be one of {HVAC_MODES}, not {mode!r}")
+        self._thermostats.heat[z] = str(mode) == "heat"
+        self._retune(z)
+
+    def resume_schedule(self, zone: str) -> None:
+        """Back to the default schedule (comfort by day, eco at night), heating on."""
+        z = self.spec.zone_index(zone)
+        self._thermostats.manual[z] = None
+        self._thermostats.heat[z] = True
+        self._retune(z)
 
     def set_light(self, entity_id: str, on: bool) -> None:
-        """Switch a light by hand; it stays so until its zone's occupancy next changes."""
-        i = self._index[entity_id.split(".", 1)[1]]
-        self._light_manual[i] = on
-        self._lights[i] = on
+        """Switch a light; occupants may switch it back (on when dark and present, off leaving)."""
+        zone = entity_id.removeprefix("light.")
+        if not entity_id.startswith("light.") or zone not in self.zones:
+            raise ValueError(f"unknown light {entity_id!r}")
+        z = self.spec.zone_index(zone)
+        self._lights[z] = bool(on)
+        self._command(light_id(zone), "on" if on else "off", self._light_attrs[(zone, bool(on))])
 
     def setpoint(self, zone: str) -> float | None:
-        """The setpoint in force in ``zone`` now."""
-        return self._setpoint(self._index[zone], self._local_hour())
+        """The setpoint in force in `zone` (None while heating is off)."""
+        z = self.spec.zone_index(zone)
+        return float(self._climate.setpoint[z]) if self._thermostats.heat[z] else None
+
+    def states(self) -> dict[str, StateChange]:
+        """The latest change of every entity, as HA shows it after the last `advance`."""
+        return {
+            eid: StateChange(since, eid, state, dict(attrs))
+            for eid, (state, attrs, since) in self._last.items()
+        }
+
+    @property
+    def entity_ids(self) -> list[str]:
+        """All entity ids of the home."""
+        return list(self.catalog.ids)
 
     @property
     def faults(self) -> list[FaultWindow]:
-        """Injected fault windows."""
+        """Injected faults that started so far (as in `truth.faults`)."""
         return self.truth.faults
 
-    # -- simulation ----------------------------------------------------------------------------
+    # -- stepping --------------------------------------------------------------------------
 
-    def _intrusion_time(self) -> float | None:
-        """02:30 local on the second night of the first vacation."""
-        day = min(self.routine.vacations)
-        return self.routine.plan(day + 1).start + 2.5 * 3600
+    def _time(self, k: int) -> float:
+        return self.start + STEP_S * k
 
-    def _local_hour(self) -> float:
-        return (self.now - self._plan.start) / 3600.0
+    def _first_step_at(self, ts: float) -> int:
+        """The first step whose time is >= ts."""
+        k = max(0, math.ceil((ts - self.start) / STEP_S))
+        while k > 0 and self._time(k - 1) >= ts:
+            k -= 1
+        while self._time(k) < ts:
+            k += 1
+        return k
 
-    def _plan_for(self, ts: float) -> DayPlan:
-        while ts >= self._plan.start + self._plan.minutes * 60:
-            self._day += 1
-            self._plan = self.routine.plan(self._day)
-        return self._plan
+    def _new_block(self, index: int) -> BlockPlan:
+        block = self._builder.build(index)
+        block.x = np.empty((STEPS, 2 * len(self.zones)))
+        block.demand = np.zeros((STEPS, len(self.zones)), dtype=np.bool_)
+        for ts, eid, state in block.events:
+            self._queue(self._pending, ts, eid, state, self.catalog.static[eid])
+        return block
 
-    def _setpoint(self, i: int, hour: float) -> float | None:
-        if self.hvac_mode[i] == "off":
-            return None
-        override = self.setpoint_override[i]
-        if override is not False:
-            return override  # type: ignore[return-value]
-        return self.spec.comfort_c if 6.0 <= hour < 22.5 else self.spec.night_c
+    def _physics(self, block: BlockPlan, i0: int, i1: int) -> None:
+        """Thermostats and heat balance, step by step (the only per-step loop)."""
+        n = len(self.zones)
+        step = self._thermal.step_matrix
+        x, demand = self._x, self._demand
+        xs, ds = block.x, block.demand
+        low, high, drive, gain = block.low, block.high, block.drive, block.heat_gain
+        loss, windows = block.window_loss, block.window_rows
+        where, matmul = np.where, np.matmul
+        for i in range(i0, i1):
+            xs[i] = x
+            # Hysteresis: switch on below setpoint - 0.3, keep heating until the setpoint.
+            demand = x[:n] < where(demand, high[i], low[i])
+            ds[i] = demand
+            nxt = matmul(step, x)
+            nxt += drive[i]
+            nxt[:n] += gain[i] * demand
+            if windows[i]:
+                nxt -= loss[i] * x
+            x = nxt
+        self._x, self._demand = x, demand
 
-    def _step(self, ts: float) -> None:
-        plan = self._plan_for(ts)
-        minute = min(int((ts - plan.start) // 60), plan.minutes - 1)
-        hour = minute / 60.0
-        where = [int(w) for w in plan.where[:, minute]]
-        occupants = [0] * self._n
-        for w in where:
-            if w >= 0:
-                occupants[w] += 1
-        occupants[self._index["living_room"]] += int(plan.guests[minute])
-        intrusion = self._active("intrusion", "home", ts)
-        if intrusion:
-            occupants[self._index["hall"]] += 1
-            occupants[self._index["living_room"]] += 1
-        self._people(ts, where, intrusion)
-        outdoor = self.weather.outdoor(ts, hour)
-        sun = self.weather.sun(ts, hour)
-        self._physics(ts, hour, occupants, outdoor, sun)
-        self._devices(ts, hour, occupants, sun)
-        if minute % SAMPLE_EVERY == 0:
-            self._emit_slow(ts, outdoor, sun)
-        self._emit_fast(ts)
-        self.truth.record(ts, occupants, list(self.temperature), list(self.heater_on), outdoor)
+    def _report(self, block: BlockPlan, i0: int, i1: int) -> None:
+        """Sensor readings, lights, thermostats and ground truth of steps i0..i1 of a block."""
+        n = len(self.zones)
+        rows = slice(i0, i1)
+        times = block.times[rows]
+        air = block.x[rows, :n]
+        demand = block.demand[rows]
+        heating = demand & (block.heat_gain[rows] > 0)
+        lights = latch(block.want_on[rows], block.switch_off[rows], self._lights)
+        before = np.vstack([self._lights[None, :], lights[:-1]])
+        for i, z in zip(*np.nonzero(lights != before), strict=True):
+            zone, on = self.zones[z], bool(lights[i, z])
+            self._queue(self._pending, float(times[i]), light_id(zone), "on" if on else "off",
+                        self._light_attrs[(zone, on)])  # fmt: skip
+        self._lights = lights[-1].copy()
 
-    def _active(self, kind: str, target: str, ts: float) -> bool:
-        if ts != self._active_at:  # faults active this minute, worked out once per step
-            self._active_at = ts
-            self._active_now = {(f.kind, f.target) for f in self.truth.faults if f.active(ts)}
-        return (kind, target) in self._active_now
+        k0 = block.k0 + i0
+        values = sensor_values(self.spec, block, rows, air=air, heating=heating, lights=lights)
+        faults = self._faults.upto(float(times[-1]) + STEP_S)
+        seq = self._seq
+        self._pending += self._bank.report(
+            k0, times, values=values, noise=block.noise[rows], faults=faults, seq=seq
+        )
+        mode, setpoint = block.heat_mode[rows], block.setpoint[rows]
+        self._pending += self._climate.report(
+            k0, times, mode=mode, setpoint=setpoint, demand=demand, air=air, seq=seq
+        )
+        self.truth.append(
+            self._truth_part(block, rows, air=air, demand=demand, heating=heating, lights=lights)
+        )
 
-    def _people(self, ts: float, where: list[int], intrusion: bool) -> None:
-        for k, w in enumerate(where):
-            before = self._where[k]
-            if before != -2 and (before < 0) != (w < 0):
-                # Through the front door; the phone notices 1-5 minutes later.
-                self._door_until = ts + 20 + float(self._rng.uniform(0, 20))
-                delay = float(self._rng.uniform(60, 300))
-                self._tracker_pending[k] = (ts + delay, w >= 0)
-            self._where[k] = w
-            pending = self._tracker_pending[k]
-            if pending is not None and ts >= pending[0]:
-                self._tracker_home[k] = pending[1]
-                self._tracker_pending[k] = None
-        if intrusion and ts - STEP < self._fault_start("intrusion") <= ts:
-            self._door_until = ts + 30
+    def _truth_part(
+        self,
+        block: BlockPlan,
+        rows: slice,
+        *,
+        air: FloatArray,
+        demand: BoolArray,
+        heating: BoolArray,
+        lights: BoolArray,
+    ) -> dict[str, np.ndarray]:
+        occ = block.occupancy
+        series: dict[str, np.ndarray] = {
+            "t": block.times[rows],
+            "home_occupied": occ.home[rows],
+            "residents_home": occ.residents_home[rows],
+            "outdoor_temperature": block.weather.outdoor_c[rows],
+        }
+        setpoint = np.where(block.heat_mode[rows], block.setpoint[rows], np.nan)
+        for z, zone in enumerate(self.zones):
+            series[f"occupied.{zone}"] = occ.people[rows, z] > 0
+            series[f"occupants.{zone}"] = occ.people[rows, z]
+            series[f"temperature.{zone}"] = air[:, z]
+            series[f"heater_on.{zone}"] = heating[:, z]
+            series[f"heat_demand.{zone}"] = demand[:, z]
+            series[f"setpoint.{zone}"] = setpoint[:, z]
+            series[f"light.{zone}"] = lights[:, z]
+        for p, person in enumerate(self.spec.occupants):
+            series[f"location.{person.name}"] = occ.resident_zone[p, rows]
+        return self.truth.part(series)
 
-    def _fault_start(self, kind: str) -> float:
-        return next((f.start for f in self.truth.faults if f.kind == kind), -1.0)
+    # -- start and commands ----------------------------------------------------------------
 
-    def _physics(
-        self, ts: float, hour: float, occupants: list[int], outdoor: float, sun: float
-    ) -> None:
-        spec = self.spec
-        temps = self.temperature
-        flows = [0.0] * self._n
-        for a, b, k in spec.neighbours:
-            i, j = self._index[a], self._index[b]
-            q = k * (temps[j] - temps[i])
-            flows[i] += q
-            flows[j] -= q
-        window = ts < self._window_until
-        for i, zone in enumerate(spec.zones):
-            setpoint = self._setpoint(i, hour)
-            if setpoint is None:
-                self.heater_on[i] = False
-            elif temps[i] < setpoint - HYSTERESIS:
-                self.heater_on[i] = True
-            elif temps[i] > setpoint + HYSTERESIS:
-                self.heater_on[i] = False
-            failed = self._active("heating_failure", zone.name, ts)
-            heat = zone.heater_w if self.heater_on[i] and not failed else 0.0
-            loss = (outdoor - temps[i]) / zone.resistance
-            if window and zone.has_window:
-                loss += WINDOW_W_PER_K * (outdoor - temps[i])
-            gains = heat + zone.solar_w * sun + 100.0 * occupants[i] + flows[i] + loss
-            temps[i] += gains * STEP / zone.capacity
-            # CO2 and humidity follow people with first-order dynamics.
-            self.co2[i] += STEP * (0.3 * occupants[i] - (self.co2[i] - 420.0) / 5400.0)
-            target = 40.0 + (30.0 if zone.name == "bathroom" else 6.0) * min(occupants[i], 2)
-            self.humidity[i] += (target - self.humidity[i]) * 0.03
-
-    def _devices(self, ts: float, hour: float, occupants: list[int], sun: float) -> None:
-        rng = self._rng
-        for i, zone in enumerate(self.spec.zones):
-            present = occupants[i] > 0
-            if (present and rng.random() < PIR_DETECT) or rng.random() < PIR_FALSE_PER_MIN:
-                self._motion_until[i] = ts + float(rng.uniform(0, 60)) + PIR_HOLD
-            dark = zone.lux_daylight * sun < 80.0
-            if present != self._occupied_before[i]:
-                self._light_manual[i] = None  # manual switching lasts until occupancy changes
-                if not present and self._lights[i] and rng.random() < 0.1:
-                    self._light_forgotten_until[i] = ts + float(rng.uniform(1800, 7200))
-            self._occupied_before[i] = present
-            manual = self._light_manual[i]
-            if manual is not None:
-                self._lights[i] = manual
+    def _start_state(self) -> list[StateChange]:
+        """Physics in balance with the thermostats at the start, and what HA shows then."""
+        block, n = self._block, len(self.zones)
+        outdoor = float(block.weather.outdoor_c[0])
+        air = np.where(block.heat_mode[0], block.setpoint[0], outdoor + 10.0)
+        self._x = np.concatenate([air, self._thermal.steady_mass(air, outdoor)])
+        self._demand = np.zeros(n, dtype=np.bool_)
+        occ = block.occupancy
+        self._lights = occ.lighting[0] & (block.daylight[0] < DARK_LUX)
+        states: dict[str, str] = {}
+        values = sensor_values(
+            self.spec,
+            block,
+            slice(0, 1),
+            air=air[None, :],
+            heating=self._demand[None, :],
+            lights=self._lights[None, :],
+        )
+        states |= dict(self._bank.initial(values))
+        for eid in self.catalog.ids:
+            if eid.startswith("binary_sensor."):
+                states[eid] = "off"
+        s = self.spec.sensors
+        states[window_id(s.window_zone)] = "on" if block.window_rows[0] else "off"
+        states[tv_id(s.tv_zone)] = "playing" if block.tv[0] else "off"
+        for p, person in enumerate(self.spec.occupants):
+            home = occ.resident_zone[p, 0] != AWAY
+            states[tracker_id(person.name)] = "home" if home else "not_home"
+        self._climate.reset(block.heat_mode[0], block.setpoint[0], self._demand, air)
+        initial = []
+        for eid in self.catalog.ids:
+            if eid.startswith("light."):
+                zone = eid.removeprefix("light.")
+                on = bool(self._lights[self.spec.zone_index(zone)])
+                state, attrs = ("on" if on else "off"), self._light_attrs[(zone, on)]
+            elif eid.startswith("climate."):
+                _, _, state, attrs = self._climate.state(self.spec.zone_index(eid[8:]), self.start)
             else:
-                self._lights[i] = (present and dark) or ts < self._light_forgotten_until[i]
-        day = self._day
-        if day != self._tv_day:
-            self._tv_day = day
-            self._tv_evening = rng.random() < 0.6
-            # Some mornings the bedroom window is aired for 10-20 minutes.
-            if rng.random() < 0.4 and not self.routine.on_vacation(day):
-                open_at = self._plan.start + (7 * 60 + 10 + float(rng.integers(0, 30))) * 60
-                self._window_open = (open_at, open_at + float(rng.uniform(600, 1200)))
-            else:
-                self._window_open = (0.0, 0.0)
-        start, end = self._window_open
-        self._window_until = end if start <= ts < end else 0.0
+                state, attrs = states[eid], self.catalog.static[eid]
+            self._last[eid] = (state, attrs, self.start)
+            initial.append(StateChange(self.start, eid, state, dict(attrs)))
+        return initial
 
-    # -- what Home Assistant sees ----------------------------------------------------------
+    def _retune(self, z: int) -> None:
+        """Apply thermostat settings from the next step on, and show them at once."""
+        block = self._block
+        i = self._k - block.k0
+        if i < STEPS:
+            setpoint, mode = self._thermostats.arrays(block.local_hours[i:])
+            block.setpoint[i:], block.heat_mode[i:] = setpoint, mode
+            block.low[i:], block.high[i:] = bounds(setpoint, mode, self.spec.hysteresis_c)
+        hours = self._clock.local_hours(np.array([self._time(self._k)]))
+        setpoint, mode = self._thermostats.arrays(hours)
+        c = self._climate
+        c.mode[z], c.setpoint[z] = mode[0, z], setpoint[0, z]
+        c.action[z] = 0 if not mode[0, z] else (2 if self._demand[z] else 1)
+        _, eid, state, attrs = c.state(z, self.now)
+        self._command(eid, state, attrs)
 
-    def _emit(
-        self, ts: float, entity_id: str, state: str, attrs: dict[str, Any], force: bool = False
+    def _command(self, eid: str, state: str, attrs: dict[str, Any]) -> None:
+        self._queue(self._commands, self.now, eid, state, attrs)
+
+    # -- event queue -----------------------------------------------------------------------
+
+    def _queue(
+        self, queue: list[Pending], ts: float, eid: str, state: str, attrs: dict[str, Any]
     ) -> None:
-        last = self._last.get(entity_id)
-        if force or last is None or last[0] != state or last[1] != attrs:
-            full = {**attrs, "friendly_name": _friendly(entity_id)}
-            self._last[entity_id] = (state, attrs)
-            self._events.append(StateChange(ts, entity_id, state, full))
+        queue.append((ts, self.catalog.rank[eid], next(self._seq), eid, state, attrs))
 
-    def _reading(self, ts: float, entity_id: str, value: float, digits: int) -> str:
-        """A sensor reading with faults applied (stuck, spike, drift, dropout)."""
-        if self._active("dropout", entity_id, ts):
-            return "unavailable"
-        if self._active("stuck", entity_id, ts) and entity_id in self._last_sensor_value:
-            return self._last_sensor_value[entity_id]
-        if self._active("spike", entity_id, ts):
-            return "85.0"
-        if self._active("drift", entity_id, ts):
-            f = next(f for f in self.truth.faults if f.kind == "drift")
-            value += 0.5 * (ts - f.start) / DAY
-        text = f"{value:.{digits}f}" if digits else str(round(value))
-        self._last_sensor_value[entity_id] = text
-        return text
+    def _emit(self, bound: float) -> list[StateChange]:
+        """Pending changes before `bound` (all steps before it are simulated), in order."""
+        self._pending.sort()
+        cut = bisect.bisect_left(self._pending, bound, key=itemgetter(0))
+        ready, self._pending = self._pending[:cut], self._pending[cut:]
+        return self._dedupe(ready)
 
-    def _emit_slow(self, ts: float, outdoor: float, sun: float) -> None:
-        noise = self._rng.normal(0, 0.05, 3 * self._n)
-        for i, zone in enumerate(self.spec.zones):
-            name = zone.name
-            temp_id = f"sensor.{name}_temperature"
-            self._emit(
-                ts,
-                temp_id,
-                self._reading(ts, temp_id, self.temperature[i] + noise[i], 1),
-                TEMPERATURE,
-            )
-            hum_id = f"sensor.{name}_humidity"
-            self._emit(
-                ts,
-                hum_id,
-                self._reading(ts, hum_id, self.humidity[i] + 10 * noise[self._n + i], 0),
-                HUMIDITY,
-            )
-            lux = zone.lux_daylight * sun + (250.0 if self._lights[i] else 0.0) + 2.0
-            lux_id = f"sensor.{name}_illuminance"
-            self._emit(ts, lux_id, self._reading(ts, lux_id, round(lux / 5) * 5, 0), ILLUMINANCE)
-            if zone.has_co2:
-                co2_id = f"sensor.{name}_co2"
-                self._emit(
-                    ts, co2_id, self._reading(ts, co2_id, round(self.co2[i] / 10) * 10, 0), CO2
-                )
-        self._emit(ts, "sensor.outdoor_temperature", f"{outdoor:.1f}", TEMPERATURE)
-        base = 150.0 + 15.0 * sum(self._lights) + (100.0 if self._tv_on() else 0.0)
-        heaters = sum(z.heater_w for i, z in enumerate(self.spec.zones) if self.heater_on[i])
-        self._emit(ts, "sensor.house_power", str(round((base + heaters) / 10) * 10), POWER)
-
-    def _tv_on(self) -> bool:
-        living = self._index["living_room"]
-        hour = self._local_hour()
-        return self._tv_evening and self._occupied_before[living] and 19.0 <= hour < 23.0
-
-    def _emit_fast(self, ts: float) -> None:
-        for i, zone in enumerate(self.spec.zones):
-            name = zone.name
-            motion = "on" if ts < self._motion_until[i] else "off"
-            self._emit(ts, f"binary_sensor.{name}_motion", motion, {"device_class": "motion"})
-            self._emit(ts, f"light.{name}", "on" if self._lights[i] else "off", {})
-            setpoint = self._setpoint(i, self._local_hour())
-            mode = self.hvac_mode[i]
-            action = "off" if mode == "off" else ("heating" if self.heater_on[i] else "idle")
-            measured = self._last_sensor_value.get(f"sensor.{name}_temperature")
-            current = float(measured) if measured not in (None, "unavailable") else None
-            attrs = {
-                "hvac_modes": ["off", "heat"],
-                "min_temp": 7,
-                "max_temp": 30,
-                "current_temperature": current,
-                "temperature": setpoint,
-                "hvac_action": action,
-            }
-            self._emit(ts, f"climate.{name}", mode, attrs)
-            failed = self._active("heating_failure", name, ts)
-            power = zone.heater_w if self.heater_on[i] and not failed else 0.0
-            self._emit(ts, f"sensor.{name}_heater_power", str(round(power)), POWER)
-            if zone.has_window:
-                window = "on" if ts < self._window_until else "off"
-                self._emit(ts, f"binary_sensor.{name}_window", window, {"device_class": "window"})
-        door = "on" if ts < self._door_until else "off"
-        self._emit(ts, "binary_sensor.front_door", door, {"device_class": "door"})
-        self._emit(ts, "media_player.living_room_tv", "playing" if self._tv_on() else "off", {})
-        for k, person in enumerate(self.spec.occupants):
-            state = "home" if self._tracker_home[k] else "not_home"
-            self._emit(ts, f"device_tracker.phone_{person.name}", state, {"source_type": "router"})
-
-    def _emit_all(self, ts: float, force: bool) -> None:
-        hour = self._local_hour()
-        outdoor = self.weather.outdoor(ts, hour)
-        self._emit_slow(ts, outdoor, self.weather.sun(ts, hour))
-        self._emit_fast(ts)
+    def _dedupe(self, ready: list[Pending]) -> list[StateChange]:
+        """Drop writes that change nothing, as HA does."""
+        out: list[StateChange] = []
+        append, last, change = out.append, self._last, StateChange
+        for ts, _, _, eid, state, attrs in ready:
+            previous = last.get(eid)
+            if previous is not None and previous[0] == state and previous[1] == attrs:
+                continue
+            last[eid] = (state, attrs, ts)
+            append(change(ts, eid, state, attrs.copy()))
+        return out
 
 
 def simulate(
     spec: HomeSpec, seed: int, start: float, days: float
 ) -> tuple[list[StateChange], GroundTruth]:
-    """Run a home for ``days``: its initial states then every change, and the ground truth."""
+    """initial_states() followed by `days` of changes, and the ground truth."""
     home = VirtualHome(spec, seed, start)
-    events = home.initial_states() + home.advance(home.start + days * DAY)
+    events = home.initial_states()
+    events += home.advance(start + days * 86400.0)
     return events, home.truth

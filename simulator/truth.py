@@ -1,4 +1,4 @@
-"""Ground truth the simulator knows and sensors only hint at, for evaluation."""
+"""Ground truth at 1-minute resolution, accumulated as the home advances."""
 
 from dataclasses import dataclass, field
 
@@ -6,47 +6,57 @@ import numpy as np
 
 from .faults import FaultWindow
 
+# Per-zone series (f"{name}.{zone}") and their dtypes.
+ZONE_SERIES = {
+    "occupied": np.int8,  # 0/1: anyone there (residents, guests, intruders)
+    "occupants": np.int16,  # how many
+    "temperature": np.float64,  # true air temperature, °C
+    "heater_on": np.int8,  # 0/1: the heater delivers heat (not while broken)
+    "heat_demand": np.int8,  # 0/1: the thermostat calls for heat
+    "setpoint": np.float64,  # °C, NaN while heating is off
+    "light": np.int8,  # 0/1
+}
+HOME_SERIES = {
+    "t": np.float64,  # epoch seconds of each step
+    "home_occupied": np.int8,  # anyone at home
+    "residents_home": np.int8,  # any resident at home (not guests or intruders)
+    "outdoor_temperature": np.float64,
+}
+# Per-resident: f"location.{name}" = zone index in HomeSpec.zones order, -1 away.
+LOCATION = np.int8
 
-@dataclass(slots=True)
+
+@dataclass
 class GroundTruth:
-    """Minute-by-minute truth since the start, plus the fault windows."""
+    """What really happened; `faults` lists injected faults that started so far."""
 
-    zones: tuple[str, ...]
+    zones: list[str]
+    occupants: list[str]
     faults: list[FaultWindow] = field(default_factory=list)
-    _t: list[float] = field(default_factory=list)
-    _occupants: list[tuple[int, ...]] = field(default_factory=list)
-    _temperature: list[tuple[float, ...]] = field(default_factory=list)
-    _heater: list[tuple[bool, ...]] = field(default_factory=list)
-    _outdoor: list[float] = field(default_factory=list)
+    _parts: list[dict[str, np.ndarray]] = field(default_factory=list, repr=False)
 
-    def record(
-        self,
-        ts: float,
-        occupants: list[int],
-        temperature: list[float],
-        heater: list[bool],
-        outdoor: float,
-    ) -> None:
-        """Append one minute."""
-        self._t.append(ts)
-        self._occupants.append(tuple(occupants))
-        self._temperature.append(tuple(temperature))
-        self._heater.append(tuple(heater))
-        self._outdoor.append(outdoor)
+    def append(self, part: dict[str, np.ndarray]) -> None:
+        """Add the series of further steps (same keys as arrays())."""
+        if len(part["t"]):
+            self._parts.append(part)
+        if len(self._parts) > 64:  # keep concatenation cheap for long live runs
+            self._parts = [self.arrays()]
 
     def arrays(self) -> dict[str, np.ndarray]:
-        """Truth as arrays: t, occupied.<zone>, occupants.<zone>, temperature.<zone>, ..."""
-        occupants = np.array(self._occupants, dtype=np.int16).reshape(-1, len(self.zones))
-        temperature = np.array(self._temperature).reshape(-1, len(self.zones))
-        heater = np.array(self._heater, dtype=bool).reshape(-1, len(self.zones))
-        out: dict[str, np.ndarray] = {
-            "t": np.array(self._t),
-            "outdoor_temperature": np.array(self._outdoor),
-            "home_occupied": (occupants.sum(axis=1) > 0).astype(np.int8),
-        }
-        for i, zone in enumerate(self.zones):
-            out[f"occupants.{zone}"] = occupants[:, i]
-            out[f"occupied.{zone}"] = (occupants[:, i] > 0).astype(np.int8)
-            out[f"temperature.{zone}"] = temperature[:, i]
-            out[f"heater_on.{zone}"] = heater[:, i].astype(np.int8)
+        """Every series, one value per simulated minute since the start."""
+        if not self._parts:
+            return {key: np.zeros(0, dtype=dtype) for key, dtype in self._dtypes().items()}
+        if len(self._parts) > 1:
+            self._parts = [{k: np.concatenate([p[k] for p in self._parts]) for k in self._parts[0]}]
+        return {k: v.copy() for k, v in self._parts[0].items()}
+
+    def _dtypes(self) -> dict[str, type]:
+        out: dict[str, type] = dict(HOME_SERIES)
+        for name, dtype in ZONE_SERIES.items():
+            out |= {f"{name}.{z}": dtype for z in self.zones}
+        out |= {f"location.{p}": LOCATION for p in self.occupants}
         return out
+
+    def part(self, series: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Cast freshly computed series to the documented dtypes."""
+        return {k: np.asarray(series[k], dtype=dtype) for k, dtype in self._dtypes().items()}

@@ -33,8 +33,8 @@ async function expectText(text, what) {
 
 try {
   await page.goto(base + "/");
-  await page.getByLabel(/username/i).fill(USER);
-  await page.getByLabel(/password/i).fill(PASSWORD);
+  await page.locator('input[autocomplete="username"], input[name="username"]').first().fill(USER);
+  await page.locator('input[type="password"]').first().fill(PASSWORD);
   await page.keyboard.press("Enter");
   await page.waitForURL(/lovelace|home|dashboard/, { timeout: 60000 }).catch(() => {});
   await page.waitForTimeout(3000);
