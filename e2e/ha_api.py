@@ -5,6 +5,7 @@ It does what the frontend does, through the same public APIs. Runs in the Home A
 """
 
 import asyncio
+import contextlib
 import itertools
 from typing import Any, Self
 
@@ -94,10 +95,8 @@ class HaApi:
         HA 2026.11 moves them into storage as "pending" and reverts to the defaults (port 8123,
         all interfaces) after five minutes unless an admin confirms them, as the frontend asks.
         """
-        try:
+        with contextlib.suppress(HaError):  # nothing pending
             await self.ws("http/config/promote")
-        except HaError:
-            pass  # nothing pending
 
     async def login(self) -> None:
         """Log in with the dev user through the login flow, as the frontend does."""
