@@ -35,6 +35,12 @@ debian_mirror() {
     echo "${mirror:-http://deb.debian.org/debian}"
 }
 
+# The shared benchmark data folder (IOT_ML_DATA, default ../shared/data beside the checkout).
+data_dir() {
+    local data="${IOT_ML_DATA:-$REPO_ROOT/../shared/data}"
+    [ -d "$data" ] && (cd "$data" && pwd) || echo "/nonexistent"
+}
+
 # Runs "$@" inside the forky root; the mounts live in a private namespace and die with the command.
 in_chroot() {
     local cwd="$PWD"
@@ -43,7 +49,7 @@ in_chroot() {
     cp -f /etc/ssl/certs/ca-certificates.crt "$CHROOT_DIR/etc/ssl/certs/ca-certificates.crt" 2>/dev/null || true
     unshare --mount --propagation private -- /bin/bash -c '
         set -e
-        root="$1"; repo="$2"; cwd="$3"; cache="$4"; shift 4
+        root="$1"; repo="$2"; cwd="$3"; cache="$4"; data="$5"; shift 5
         mount --rbind /dev "$root/dev"
         mount -t proc proc "$root/proc"
         mount --rbind /sys "$root/sys"
@@ -52,12 +58,18 @@ in_chroot() {
         mkdir -p "$root$repo" "$root$cache/pip"
         mount --bind "$repo" "$root$repo"
         mount --bind "$cache/pip" "$root$cache/pip"
+        # Benchmark data beside the checkout (read-only): benchmarks default to ../shared/data.
+        if [ -d "$data" ]; then
+            mkdir -p "$root$data"
+            mount --bind "$data" "$root$data"
+            mount -o remount,bind,ro "$root$data"
+        fi
         exec chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/bin:/usr/bin:/bin \
             LANG=C.UTF-8 TZ="${TZ:-UTC}" PIP_CACHE_DIR="$cache/pip" TERM="${TERM:-dumb}" \
             CI="${CI:-}" IOT_ML_IN_CHROOT=1 SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
             UV_NATIVE_TLS=1 \
             /bin/bash -c "cd \"\$0\" && exec \"\$@\"" "$cwd" "$@"
-    ' _ "$CHROOT_DIR" "$REPO_ROOT" "$cwd" "$CACHE_DIR" "$@"
+    ' _ "$CHROOT_DIR" "$REPO_ROOT" "$cwd" "$CACHE_DIR" "$(data_dir)" "$@"
 }
 
 chroot_ok() {
