@@ -1,0 +1,116 @@
+"""Per-zone occupancy: fused "occupied now", routine, forecast, next arrival and departure.
+
+Inputs are slot series on the 5-minute grid (see ``occupancy_fusion`` for channel kinds). The
+routine prior enters the fusion as one more feature (its log-odds), so the detector leans on the
+household's schedule where the sensors say little.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .grid import SLOTS_PER_DAY
+from .occupancy_fusion import FusionModel, fit_fusion, hmm_posterior
+from .occupancy_routine import HORIZONS, RoutineModel, Transition, fit_routine, next_crossing
+from .types import FloatArray
+
+STATE_VERSION = 1
+PRIOR_CHANNEL = "_routine"
+
+
+def logit(p: FloatArray) -> FloatArray:
+    """Log-odds, clipped to +-4."""
+    q = np.clip(p, 0.018, 0.982)
+    return np.asarray(np.log(q / (1 - q)))
+
+
+@dataclass(frozen=True, slots=True)
+class OccupancyForecast:
+    """What the zone expects: horizons, a 24 h series, next arrival and departure."""
+
+    now: float
+    horizons: dict[int, float]  # minutes ahead -> P(occupied)
+    series: FloatArray  # P(occupied) for each of the next 288 slots
+    next_arrival: Transition | None
+    next_departure: Transition | None
+
+
+@dataclass(frozen=True, slots=True)
+class OccupancyModel:
+    """A fitted zone model."""
+
+    fusion: FusionModel
+    routine: RoutineModel
+    use_prior: bool
+
+    def detect(self, data: dict[str, FloatArray], start_slot: int) -> FloatArray:
+        """P(occupied) per slot for series starting at ``start_slot``."""
+        return self.fusion.predict(self._with_prior(data, start_slot))
+
+    def _with_prior(self, data: dict[str, FloatArray], start_slot: int) -> dict[str, FloatArray]:
+        if not self.use_prior:
+            return data
+        n = len(next(iter(data.values())))
+        return {**data, PRIOR_CHANNEL: logit(self.routine.prior_at(start_slot, n))}
+
+    def forecast(self, p_now: float, slot: int) -> OccupancyForecast:
+        """Propagate P(occupied at ``slot``) through the routine's chain for 24 hours."""
+        series = self.routine.forecast(p_now, slot, SLOTS_PER_DAY)
+        return OccupancyForecast(
+            now=p_now,
+            horizons={h * 5: float(series[h - 1]) for h in HORIZONS},
+            series=series,
+            next_arrival=next_crossing(p_now, series, slot, upward=True),
+            next_departure=next_crossing(p_now, series, slot, upward=False),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON (no pickle)."""
+        return {
+            "version": STATE_VERSION,
+            "fusion": self.fusion.to_json(),
+            "routine": self.routine.to_json(),
+            "use_prior": self.use_prior,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> OccupancyModel:
+        """Inverse of ``to_json``; ``ValueError`` on another version."""
+        if data.get("version") != STATE_VERSION:
+            raise ValueError(f"unsupported occupancy state version {data.get('version')}")
+        return cls(
+            fusion=FusionModel.from_json(data["fusion"]),
+            routine=RoutineModel.from_json(data["routine"]),
+            use_prior=bool(data["use_prior"]),
+        )
+
+
+def fit_occupancy(
+    data: dict[str, FloatArray],
+    kinds: dict[str, str],
+    end_slot: int,
+    tz: str,
+    *,
+    labels: FloatArray | None = None,
+    use_prior: bool = True,
+    l2: float = 1.0,
+) -> OccupancyModel:
+    """Fit fusion and routine on slot series ending at ``end_slot``.
+
+    With ``labels`` (0/1, NaN unknown) the fusion is supervised; without, it self-trains from an
+    HMM over the binary channels and the routine is learned from those soft labels.
+    """
+    n = len(next(iter(data.values())))
+    start = end_slot - n
+    if labels is None:
+        target = hmm_posterior({k: v for k, v in data.items() if kinds[k] == "binary"})
+    else:
+        target = labels
+    routine = fit_routine(target, end_slot, tz)
+    all_kinds = dict(kinds)
+    if use_prior:
+        data = {**data, PRIOR_CHANNEL: logit(routine.prior_at(start, n))}
+        all_kinds[PRIOR_CHANNEL] = "direct"
+    fusion = fit_fusion(data, all_kinds, target, l2)
+    return OccupancyModel(fusion=fusion, routine=routine, use_prior=use_prior)

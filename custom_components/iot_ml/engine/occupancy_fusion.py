@@ -1,0 +1,363 @@
+"""Evidence fusion for "occupied now": a logistic model over slot features, reliabilities learned.
+
+Each evidence channel is a slot series on the 5-minute grid:
+- ``binary``: fraction of the slot the channel was on (motion, doors, media); features are the
+  current fraction and a decaying "hold" of earlier slots whose decay is learned per channel;
+- ``numeric``: a level (CO2, temperature, ...); features are its standardised level and slopes
+  over one and three slots (a CO2 rise);
+- ``direct``: a feature used as is (e.g. the routine prior's log-odds or a presence rule's 0/1).
+
+With labels the weights come from an L2 logistic regression solved by Newton/IRLS. Without labels
+a two-state hidden Markov model over the binary channels (Bernoulli emissions, EM) gives soft
+labels first, so no probability is set by hand.
+"""
+
+from dataclasses import dataclass
+import math
+from typing import Any
+
+import numpy as np
+
+from .types import FloatArray
+
+DECAYS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98)
+KINDS = ("binary", "numeric", "direct")
+DEFAULT_L2 = 1.0
+
+
+def fit_logistic(
+    x: FloatArray,
+    y: FloatArray,
+    l2: float = DEFAULT_L2,
+    weights: FloatArray | None = None,
+    iterations: int = 50,
+) -> tuple[FloatArray, float]:
+    """Coefficients and intercept minimising weighted log-loss + ``l2/2 * |coef|^2`` (IRLS).
+
+    ``y`` may hold soft targets in [0, 1]. The intercept is not penalised, as in scikit-learn
+    (``LogisticRegression(C=1/l2)`` minimises the same objective).
+    """
+    n, d = x.shape
+    design = np.hstack([np.ones((n, 1)), x])
+    w = np.ones(n) if weights is None else weights
+    beta = np.zeros(d + 1)
+    penalty = np.full(d + 1, l2)
+    penalty[0] = 0.0
+    for _ in range(iterations):
+        p = _sigmoid(design @ beta)
+        grad = design.T @ (w * (p - y)) + penalty * beta
+        hess = (design * (w * p * (1 - p))[:, None]).T @ design + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        beta -= step
+        if float(np.max(np.abs(step))) < 1e-10:
+            break
+    return beta[1:].copy(), float(beta[0])
+
+
+def _sigmoid(z: FloatArray) -> FloatArray:
+    return np.asarray(0.5 * (1.0 + np.tanh(0.5 * z)), dtype=np.float64)
+
+
+def hold(x: FloatArray, decay: float) -> FloatArray:
+    """``h[t] = max(x[t], decay * h[t-1])``; NaN counts as 0 (the hold keeps decaying)."""
+    out = np.empty(len(x))
+    h = 0.0
+    for t, v in enumerate(np.nan_to_num(x, nan=0.0).tolist()):
+        h = max(v, decay * h)
+        out[t] = h
+    return out
+
+
+def _shift(x: FloatArray, k: int) -> FloatArray:
+    out = np.full(len(x), np.nan)
+    out[k:] = x[: len(x) - k]
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelFeature:
+    """How one channel becomes features: learned hold decay, or centre and scales."""
+
+    name: str
+    kind: str
+    decay: float = 0.0
+    center: float = 0.0
+    scale: float = 1.0
+    slope_scale: float = 1.0
+
+    @property
+    def width(self) -> int:
+        """Number of feature columns the channel yields."""
+        return {"binary": 2, "numeric": 3, "direct": 1}[self.kind]
+
+    def columns(self, x: FloatArray) -> FloatArray:
+        """Feature columns for a whole slot series (rows = slots)."""
+        if self.kind == "binary":
+            cur = np.nan_to_num(x, nan=0.0)
+            prev = _shift(hold(x, self.decay), 1)
+            return np.column_stack([cur, np.nan_to_num(prev, nan=0.0)])
+        if self.kind == "numeric":
+            level = (x - self.center) / self.scale
+            s1 = (x - _shift(x, 1)) / self.slope_scale
+            s3 = (x - _shift(x, 3)) / (3 * self.slope_scale)
+            cols = np.column_stack([level, s1, s3])
+            return np.clip(np.nan_to_num(cols, nan=0.0), -6.0, 6.0)
+        return np.nan_to_num(x, nan=0.0)[:, None]
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON."""
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "decay": self.decay,
+            "center": self.center,
+            "scale": self.scale,
+            "slope_scale": self.slope_scale,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ChannelFeature:
+        """Inverse of ``to_json``; ``ValueError`` on an unknown kind."""
+        if data["kind"] not in KINDS:
+            raise ValueError(f"unknown channel kind {data['kind']!r}")
+        return cls(
+            name=str(data["name"]),
+            kind=str(data["kind"]),
+            decay=float(data["decay"]),
+            center=float(data["center"]),
+            scale=float(data["scale"]),
+            slope_scale=float(data["slope_scale"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Reliability:
+    """What a binary channel says: P(on in a slot | occupied) and P(on | empty)."""
+
+    p_on_occupied: float
+    p_on_empty: float
+
+    @property
+    def log_ratio(self) -> float:
+        """Evidence in nats an "on" slot carries for occupancy."""
+        return math.log(self.p_on_occupied / self.p_on_empty)
+
+
+@dataclass(frozen=True, slots=True)
+class FusionModel:
+    """A fitted fusion: channel transforms, logistic weights, per-channel reliabilities."""
+
+    channels: tuple[ChannelFeature, ...]
+    coef: FloatArray
+    intercept: float
+    reliability: dict[str, Reliability]
+
+    def design(self, data: dict[str, FloatArray]) -> FloatArray:
+        """Feature matrix for slot series keyed by channel name (missing channel: all NaN)."""
+        n = len(next(iter(data.values())))
+        cols = [c.columns(data.get(c.name, np.full(n, np.nan))) for c in self.channels]
+        return np.hstack(cols) if cols else np.zeros((n, 0))
+
+    def predict(self, data: dict[str, FloatArray]) -> FloatArray:
+        """P(occupied) for every slot."""
+        return _sigmoid(self.design(data) @ self.coef + self.intercept)
+
+    def weight_of(self, name: str) -> float:
+        """Summed logistic weight of a channel's columns (how much it moves the log-odds)."""
+        i = 0
+        for c in self.channels:
+            if c.name == name:
+                return float(self.coef[i : i + c.width].sum())
+            i += c.width
+        raise KeyError(name)
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON (no pickle)."""
+        return {
+            "channels": [c.to_json() for c in self.channels],
+            "coef": [float(v) for v in self.coef],
+            "intercept": self.intercept,
+            "reliability": {
+                k: [r.p_on_occupied, r.p_on_empty] for k, r in self.reliability.items()
+            },
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FusionModel:
+        """Inverse of ``to_json``; ``ValueError`` when weights and channels disagree."""
+        channels = tuple(ChannelFeature.from_json(c) for c in data["channels"])
+        coef = np.array([float(v) for v in data["coef"]])
+        if len(coef) != sum(c.width for c in channels):
+            raise ValueError("coefficients do not match the channels")
+        reliability = {
+            str(k): Reliability(float(v[0]), float(v[1])) for k, v in data["reliability"].items()
+        }
+        return cls(channels, coef, float(data["intercept"]), reliability)
+
+
+class FusionState:
+    """Live per-slot evaluation: O(channels) per slot, same result as ``FusionModel.predict``."""
+
+    def __init__(self, model: FusionModel) -> None:
+        """Start with empty holds and no numeric history."""
+        self.model = model
+        self.holds = {c.name: 0.0 for c in model.channels if c.kind == "binary"}
+        self.recent: dict[str, list[float]] = {
+            c.name: [math.nan] * 3 for c in model.channels if c.kind == "numeric"
+        }
+
+    def step(self, values: dict[str, float]) -> float:
+        """Take one closed slot's values (missing or NaN: no data) and return P(occupied)."""
+        z = self.model.intercept
+        i = 0
+        for c in self.model.channels:
+            x = values.get(c.name, math.nan)
+            w = self.model.coef
+            if c.kind == "binary":
+                cur = 0.0 if math.isnan(x) else x
+                z += w[i] * cur + w[i + 1] * self.holds[c.name]
+                self.holds[c.name] = max(cur, c.decay * self.holds[c.name])
+            elif c.kind == "numeric":
+                past = self.recent[c.name]
+                feats = (
+                    (x - c.center) / c.scale,
+                    (x - past[-1]) / c.slope_scale,
+                    (x - past[0]) / (3 * c.slope_scale),
+                )
+                for k, f in enumerate(feats):
+                    z += w[i + k] * (0.0 if math.isnan(f) else min(6.0, max(-6.0, f)))
+                past.pop(0)
+                past.append(x)
+            else:
+                z += w[i] * (0.0 if math.isnan(x) else x)
+            i += c.width
+        return float(0.5 * (1.0 + math.tanh(0.5 * float(z))))
+
+
+def _loglik(p: FloatArray, y: FloatArray) -> float:
+    p = np.clip(p, 1e-9, 1 - 1e-9)
+    return float(np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+def _binary_reliability(x: FloatArray, y: FloatArray) -> Reliability:
+    ok = ~np.isnan(x)
+    on = (np.nan_to_num(x, nan=0.0) > 0).astype(np.float64)
+    occ, emp = y * ok, (1 - y) * ok
+    p1 = (float(np.sum(on * occ)) + 0.5) / (float(np.sum(occ)) + 1.0)
+    p0 = (float(np.sum(on * emp)) + 0.5) / (float(np.sum(emp)) + 1.0)
+    return Reliability(p1, p0)
+
+
+def fit_fusion(
+    data: dict[str, FloatArray],
+    kinds: dict[str, str],
+    target: FloatArray,
+    l2: float = DEFAULT_L2,
+) -> FusionModel:
+    """Supervised fit on (possibly soft) ``target`` in [0, 1]; NaN targets are skipped."""
+    keep = ~np.isnan(target)
+    y = np.where(keep, target, 0.0)
+    channels: list[ChannelFeature] = []
+    reliability: dict[str, Reliability] = {}
+    for name, x in data.items():
+        kind = kinds[name]
+        if kind not in KINDS:
+            raise ValueError(f"unknown channel kind {kind!r}")
+        if kind == "binary":
+            best: tuple[float, float] = (-math.inf, 0.0)
+            for decay in DECAYS:
+                cols = ChannelFeature(name, kind, decay=decay).columns(x)[keep]
+                coef, b = fit_logistic(cols, y[keep], l2)
+                best = max(best, (_loglik(_sigmoid(cols @ coef + b), y[keep]), decay))
+            channels.append(ChannelFeature(name, kind, decay=best[1]))
+            reliability[name] = _binary_reliability(x[keep], y[keep])
+        elif kind == "numeric":
+            center = float(np.nanmean(x)) if np.any(~np.isnan(x)) else 0.0
+            scale = float(np.nanstd(x)) if np.sum(~np.isnan(x)) > 1 else 0.0
+            diff = np.diff(x)
+            slope = float(np.nanstd(diff)) if np.sum(~np.isnan(diff)) > 1 else 0.0
+            channels.append(
+                ChannelFeature(
+                    name, kind, center=center, scale=scale or 1.0, slope_scale=slope or 1.0
+                )
+            )
+        else:
+            channels.append(ChannelFeature(name, kind))
+    model = FusionModel(tuple(channels), np.zeros(0), 0.0, reliability)
+    x_all = model.design(data)[keep]
+    coef, intercept = fit_logistic(x_all, y[keep], l2)
+    return FusionModel(tuple(channels), coef, intercept, reliability)
+
+
+def hmm_posterior(binary: dict[str, FloatArray], iterations: int = 8) -> FloatArray:
+    """P(occupied) per slot from a 2-state HMM over "channel on in slot" (EM / Baum-Welch).
+
+    Started from a proxy (any channel on within the last ~30 minutes); state 1 is the one whose
+    channels fire more. Raises ``ValueError`` without channels.
+    """
+    if not binary:
+        raise ValueError("unsupervised fusion needs at least one binary evidence channel")
+    x = np.column_stack(list(binary.values()))
+    seen = ~np.isnan(x)
+    on = (np.nan_to_num(x, nan=0.0) > 0).astype(np.float64)
+    q = (hold(on.max(axis=1), 0.9) > 0.25).astype(np.float64)
+    q = np.clip(q, 0.05, 0.95)
+    trans = np.array([[0.95, 0.05], [0.05, 0.95]])
+    for _ in range(iterations):
+        # M step for emissions and the start; transitions come from the E step's pair counts.
+        occ, emp = q[:, None] * seen, (1 - q)[:, None] * seen
+        p1 = (np.sum(on * occ, axis=0) + 0.5) / (np.sum(occ, axis=0) + 1.0)
+        p0 = (np.sum(on * emp, axis=0) + 0.5) / (np.sum(emp, axis=0) + 1.0)
+        log_e = np.column_stack(
+            [
+                np.sum(seen * (on * np.log(p0) + (1 - on) * np.log(1 - p0)), axis=1),
+                np.sum(seen * (on * np.log(p1) + (1 - on) * np.log(1 - p1)), axis=1),
+            ]
+        )
+        q, trans = _forward_backward(np.exp(log_e - log_e.max(axis=1, keepdims=True)), trans)
+    # Name the states: occupied is the one in which the channels fire more.
+    return q if float(np.sum(p1)) >= float(np.sum(p0)) else 1 - q
+
+
+def _forward_backward(e: FloatArray, trans: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Posterior of state 1 and re-estimated transitions (scaled recursions, Python floats)."""
+    a00, a01, a10, a11 = (float(v) for v in trans.ravel())
+    e0, e1 = e[:, 0].tolist(), e[:, 1].tolist()
+    n = len(e0)
+    f0s, f1s = [0.0] * n, [0.0] * n
+    f0, f1 = 0.5, 0.5
+    for t in range(n):
+        if t:
+            f0, f1 = f0 * a00 + f1 * a10, f0 * a01 + f1 * a11
+        f0, f1 = f0 * e0[t], f1 * e1[t]
+        s = f0 + f1
+        f0, f1 = f0 / s, f1 / s
+        f0s[t], f1s[t] = f0, f1
+    g1 = [0.0] * n
+    b0, b1 = 1.0, 1.0
+    c = np.zeros((2, 2))
+    n00 = n01 = n10 = n11 = 0.0
+    for t in range(n - 1, -1, -1):
+        g = f1s[t] * b1
+        g1[t] = g / (f0s[t] * b0 + g)
+        if t:
+            m0, m1 = e0[t] * b0, e1[t] * b1
+            x00, x01 = f0s[t - 1] * a00 * m0, f0s[t - 1] * a01 * m1
+            x10, x11 = f1s[t - 1] * a10 * m0, f1s[t - 1] * a11 * m1
+            s = x00 + x01 + x10 + x11
+            n00, n01, n10, n11 = n00 + x00 / s, n01 + x01 / s, n10 + x10 / s, n11 + x11 / s
+            b0, b1 = a00 * m0 + a01 * m1, a10 * m0 + a11 * m1
+            s = b0 + b1
+            b0, b1 = b0 / s, b1 / s
+    c[0] = [n00 + 1.0, n01 + 1.0]
+    c[1] = [n10 + 1.0, n11 + 1.0]
+    return np.asarray(g1), c / c.sum(axis=1, keepdims=True)
+
+
+def fit_fusion_unsupervised(
+    data: dict[str, FloatArray], kinds: dict[str, str], l2: float = DEFAULT_L2
+) -> tuple[FusionModel, FloatArray]:
+    """Self-train: HMM soft labels from the binary channels, then a fusion fit on them."""
+    binary = {k: v for k, v in data.items() if kinds[k] == "binary"}
+    q = hmm_posterior(binary)
+    return fit_fusion(data, kinds, q, l2), q

@@ -1,0 +1,244 @@
+"""Occupancy engine: fusion, wasp-in-a-box, routine chain, forecasts, JSON state."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from custom_components.iot_ml.engine.grid import SLOTS_PER_DAY, SLOTS_PER_HOUR
+from custom_components.iot_ml.engine.occupancy import OccupancyModel, fit_occupancy, logit
+from custom_components.iot_ml.engine.occupancy_fusion import (
+    ChannelFeature,
+    FusionModel,
+    FusionState,
+    fit_fusion,
+    fit_fusion_unsupervised,
+    fit_logistic,
+    hmm_posterior,
+    hold,
+)
+from custom_components.iot_ml.engine.occupancy_routine import (
+    RoutineModel,
+    day_starts,
+    fit_routine,
+    next_crossing,
+    rolling_backtest,
+    score,
+)
+from custom_components.iot_ml.engine.occupancy_wasp import WaspInBox, wasp_slots
+from custom_components.iot_ml.engine.timebase import hour_of_week
+
+TZ = "UTC"
+# 2024-01-01 00:00 UTC was a Monday: slot of it.
+MONDAY = 1704067200 // 300
+
+
+def weekly_truth(rng: np.random.Generator, weeks: int, jitter: int = 2) -> np.ndarray:
+    """Home except weekdays 08:00..17:30 (+- jitter slots); weekends home."""
+    occ = np.ones(weeks * 7 * SLOTS_PER_DAY)
+    for day in range(weeks * 7):
+        if day % 7 >= 5:
+            continue
+        leave = day * SLOTS_PER_DAY + 8 * SLOTS_PER_HOUR + int(rng.integers(-jitter, jitter + 1))
+        back = (
+            day * SLOTS_PER_DAY + 17 * SLOTS_PER_HOUR + 6 + int(rng.integers(-jitter, jitter + 1))
+        )
+        occ[leave:back] = 0
+    return occ
+
+
+def sensors(rng: np.random.Generator, occ: np.ndarray) -> dict[str, np.ndarray]:
+    """A reliable motion sensor, an unreliable one, and a CO2 level that follows occupancy."""
+    n = len(occ)
+    good = np.where(occ > 0, rng.random(n) < 0.6, rng.random(n) < 0.01) * rng.uniform(0.2, 1, n)
+    bad = np.where(occ > 0, rng.random(n) < 0.3, rng.random(n) < 0.2) * rng.uniform(0.2, 1, n)
+    co2 = 400 + 300 * np.convolve(occ, np.ones(6) / 6)[:n] + rng.normal(0, 20, n)
+    return {"good": good, "bad": bad, "co2": co2}
+
+
+KINDS = {"good": "binary", "bad": "binary", "co2": "numeric"}
+
+
+def test_logistic_matches_sklearn() -> None:
+    """Our IRLS L2 logistic regression equals scikit-learn's on the same objective."""
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(800, 4))
+    y = (x @ [1.5, -2.0, 0.3, 0.0] + 0.5 + rng.logistic(size=800) > 0).astype(float)
+    coef, intercept = fit_logistic(x, y, l2=2.0)
+    ref = LogisticRegression(C=0.5, tol=1e-12, max_iter=10_000).fit(x, y)
+    np.testing.assert_allclose(coef, ref.coef_[0], atol=1e-5)
+    assert intercept == pytest.approx(ref.intercept_[0], abs=1e-5)
+    ours = ((x @ coef + intercept) > 0) == y
+    assert ours.mean() == pytest.approx(ref.score(x, y), abs=1e-9)
+
+
+def test_supervised_fusion_learns_reliability() -> None:
+    """With labels, the reliable motion sensor weighs more and is rated more reliable."""
+    rng = np.random.default_rng(1)
+    occ = weekly_truth(rng, 2)
+    data = sensors(rng, occ)
+    model = fit_fusion(data, KINDS, occ)
+    assert model.weight_of("good") > model.weight_of("bad") + 1.0
+    rel = model.reliability
+    assert rel["good"].log_ratio > 3.0 > rel["bad"].log_ratio > 0
+    acc = np.mean((model.predict(data) >= 0.5) == occ)
+    assert acc > 0.9
+    with pytest.raises(KeyError):
+        model.weight_of("nope")
+
+
+def test_unsupervised_fusion_learns_reliability() -> None:
+    """Without labels (HMM EM + self-training) the same ranking is learned and occupancy found."""
+    rng = np.random.default_rng(2)
+    occ = weekly_truth(rng, 2)
+    data = sensors(rng, occ)
+    data["good"][100:110] = np.nan  # gaps are tolerated
+    model, q = fit_fusion_unsupervised(data, KINDS)
+    assert np.mean((q >= 0.5) == occ) > 0.9
+    assert model.reliability["good"].log_ratio > model.reliability["bad"].log_ratio + 1.0
+    assert model.weight_of("good") > model.weight_of("bad")
+    only_bad = hmm_posterior({"x": np.zeros(50)})  # an always-off channel: nothing to find
+    assert only_bad.shape == (50,)
+    with pytest.raises(ValueError, match="binary"):
+        hmm_posterior({})
+
+
+def test_live_state_matches_batch() -> None:
+    """FusionState.step gives the batch prediction slot by slot, NaN included."""
+    rng = np.random.default_rng(3)
+    occ = weekly_truth(rng, 1)
+    data = sensors(rng, occ)
+    data["co2"][50:53] = np.nan
+    data["prior"] = rng.normal(size=len(occ))
+    data["prior"][7] = np.nan
+    model = fit_fusion(data, {**KINDS, "prior": "direct"}, occ)
+    batch = model.predict(data)
+    state = FusionState(model)
+    live = [state.step({k: float(v[t]) for k, v in data.items()}) for t in range(400)]
+    np.testing.assert_allclose(live, batch[:400], atol=1e-9)
+
+
+def test_hold_and_features() -> None:
+    """Hold decays and keeps maxima; unknown kinds are rejected."""
+    np.testing.assert_allclose(hold(np.array([1.0, np.nan, 0.0, 0.8]), 0.5), [1, 0.5, 0.25, 0.8])
+    with pytest.raises(ValueError, match="kind"):
+        fit_fusion({"a": np.zeros(5)}, {"a": "bogus"}, np.zeros(5))
+    with pytest.raises(ValueError, match="kind"):
+        ChannelFeature.from_json({**ChannelFeature("a", "binary").to_json(), "kind": "x"})
+    # A constant numeric channel gets unit scales instead of dividing by zero.
+    model = fit_fusion({"c": np.ones(20)}, {"c": "numeric"}, np.r_[np.zeros(10), np.ones(10)])
+    assert model.channels[0].scale == 1.0
+    empty = fit_fusion({"c": np.full(4, np.nan)}, {"c": "numeric"}, np.array([0, 1, 0, 1.0]))
+    assert empty.channels[0].center == 0.0
+
+
+def test_wasp_in_a_box() -> None:
+    """Presence is kept after the door closes with interior activity, dropped without it."""
+    rule = WaspInBox()
+    assert not rule.present(0)
+    rule.activity(10)
+    assert rule.present(20)
+    rule.door(100, is_open=True)
+    assert rule.present(110)
+    rule.door(120, is_open=False)
+    assert rule.present(130)  # grace
+    rule.activity(200)  # someone is inside
+    assert rule.present(10_000)
+    rule.door(20_000, is_open=True)
+    rule.door(20_010, is_open=False)
+    assert rule.present(20_100)
+    assert not rule.present(20_010 + 601)  # no activity since the close: away
+    rule.activity(30_000)
+    assert rule.present(30_001)
+    assert WaspInBox.from_json(json.loads(json.dumps(rule.to_json()))) == rule
+    start = 0
+    out = wasp_slots(np.array([1000.0]), np.array([1010.0]), np.array([50.0, 3000.0]), start, 12)
+    assert out[0] == 1 and out[3] == 1  # before the door, and within the grace
+    assert out[6] == 0 and out[9] == 0 and out[10] == 1  # away, back on activity at 3000 s
+
+
+def test_forecast_short_and_long_horizons() -> None:
+    """The chain starts at the current state and converges to the routine prior."""
+    rng = np.random.default_rng(4)
+    occ = weekly_truth(rng, 4)
+    end = MONDAY + len(occ)
+    model = fit_routine(occ, end, TZ)
+    origin = end + 12 * SLOTS_PER_HOUR  # Monday 12:00, away by routine
+    for p0 in (0.0, 1.0):
+        f = model.forecast(p0, origin, 14 * SLOTS_PER_DAY)
+        assert abs(f[0] - p0) < 0.15
+        tail = f[7 * SLOTS_PER_DAY :]
+        prior = model.prior_at(origin + 1 + 7 * SLOTS_PER_DAY, len(tail))
+        hourly = lambda a: a.reshape(-1, SLOTS_PER_HOUR).mean(axis=1)  # noqa: E731
+        gap = np.abs(hourly(tail[: 7 * SLOTS_PER_DAY]) - hourly(prior[: 7 * SLOTS_PER_DAY]))
+        assert gap.mean() < 0.08 and gap.max() < 0.5
+    # Weekday mid-day the prior says away; at 03:00 home.
+    how = hour_of_week(origin, 1, TZ)[0]
+    assert model.prior[how] < 0.2 and model.prior[how - 9] > 0.9
+
+
+def test_next_arrival_within_15_minutes() -> None:
+    """On a weekly routine (back at 17:30 +- 10 min) the forecast arrival is within 15 min."""
+    rng = np.random.default_rng(5)
+    occ = weekly_truth(rng, 4)
+    end = MONDAY + len(occ)
+    model = fit_occupancy({"m": occ * 0.5}, {"m": "binary"}, end, TZ, labels=occ)
+    origin = end + 12 * SLOTS_PER_HOUR  # Monday 12:00
+    fc = model.forecast(0.0, origin)
+    assert fc.next_arrival is not None
+    truth = end + 17 * SLOTS_PER_HOUR + 6
+    assert abs(fc.next_arrival.slot - truth) * 5 <= 15
+    assert 0 < fc.next_arrival.confidence <= 1
+    assert fc.next_departure is not None  # next morning
+    assert abs(fc.next_departure.slot - (end + SLOTS_PER_DAY + 8 * SLOTS_PER_HOUR)) * 5 <= 15
+    assert set(fc.horizons) == {30, 60, 120} and len(fc.series) == SLOTS_PER_DAY
+    assert next_crossing(0.0, np.zeros(10), 0, upward=True) is None
+
+
+def test_unsupervised_zone_and_json_round_trip() -> None:
+    """A label-free fit detects occupancy; its state survives JSON exactly enough."""
+    rng = np.random.default_rng(6)
+    occ = weekly_truth(rng, 2)
+    data = sensors(rng, occ)
+    end = MONDAY + len(occ)
+    model = fit_occupancy(data, KINDS, end, TZ)
+    p = model.detect(data, MONDAY)
+    assert np.mean((p >= 0.5) == occ) > 0.9
+    text = json.dumps(model.to_json())
+    back = OccupancyModel.from_json(json.loads(text))
+    np.testing.assert_allclose(back.detect(data, MONDAY), p, atol=1e-4)
+    assert back.fusion.channels == model.fusion.channels
+    plain = fit_occupancy(data, KINDS, end, TZ, labels=occ, use_prior=False)
+    assert plain.detect(data, MONDAY).shape == occ.shape
+    with pytest.raises(ValueError, match="version"):
+        OccupancyModel.from_json({"version": 0})
+    bad = model.to_json()["fusion"]
+    bad["coef"] = bad["coef"][:-1]
+    with pytest.raises(ValueError, match="coefficients"):
+        FusionModel.from_json(bad)
+    with pytest.raises(ValueError, match="168"):
+        RoutineModel.from_json({"tz": TZ, "prior": [0.5], "p11": [0.5], "p01": [0.5]})
+
+
+def test_backtest_and_scores() -> None:
+    """Walk-forward backtest beats the baselines where it should; scores handle NaN."""
+    rng = np.random.default_rng(7)
+    occ = weekly_truth(rng, 3)
+    days = rolling_backtest(occ, MONDAY, TZ, min_days=7)
+    assert len(days) == 14  # days 7..20
+    mean = lambda k: float(np.mean([d[k] for d in days]))  # noqa: E731
+    assert mean("now_acc") == 1.0
+    assert mean("h30_acc") > 0.95 and mean("h120_acc") > 0.9
+    assert mean("day_ahead_acc") > mean("always_home_acc")
+    assert mean("h30_brier") < 0.05
+    noisy = rolling_backtest(occ, MONDAY, TZ, origin=np.clip(occ, 0.2, 0.8), min_days=7)
+    assert noisy[0]["persist_h30_acc"] == days[0]["persist_h30_acc"]
+    s = score(np.array([np.nan]), np.array([1.0]))
+    assert s.n == 0 and math.isnan(s.brier)
+    assert day_starts(MONDAY, 0, TZ) == []
+    empty = fit_routine(np.full(10, np.nan), MONDAY + 10, TZ)
+    assert np.allclose(empty.prior, 0.5)
+    np.testing.assert_allclose(logit(np.array([0.5, 1.0])), [0.0, np.log(0.982 / 0.018)])
