@@ -22,7 +22,6 @@ CONF_HISTORY_DAYS: Final = "history_days"
 CONF_TRAINING_TIME: Final = "training_time"
 CONF_ZONES_FROM_AREAS: Final = "areas"
 
-DEFAULT_NAME: Final = "Home"
 DEFAULT_COMFORT_TEMPERATURE: Final = 20.5
 DEFAULT_ECO_TEMPERATURE: Final = 17.0
 DEFAULT_HISTORY_DAYS: Final = 28
@@ -42,7 +41,6 @@ CONF_WATCHED: Final = "watched_entities"
 EVIDENCE_DEVICE_CLASSES: Final = frozenset(
     {"motion", "occupancy", "presence", "door", "opening", "garage_door", "sound", "vibration"}
 )
-EVIDENCE_DOMAINS: Final = frozenset({"binary_sensor", "media_player"})
 PRESENCE_DOMAINS: Final = frozenset({"person", "device_tracker"})
 OUTDOOR_DOMAINS: Final = frozenset({"sensor", "weather"})
 

@@ -23,7 +23,7 @@ from .const import DOMAIN, HOME_KEY, LIVE_TICK, LOGGER, SAVE_INTERVAL
 from .engine.learner import Learner, TrainedModel, train
 from .engine.types import LearnerStatus
 from .history import async_read_history
-from .models import HomeConfig, ZoneConfig, zones_of
+from .models import HomeConfig, zones_of
 from .storage import LearnedStateStore, StorageCorruptError, StoredState
 
 type IotMlConfigEntry = ConfigEntry[IotMlCoordinator]
@@ -345,7 +345,3 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
             key: ZoneSnapshot(runtime.state, runtime.learner.status(now), next_training)
             for key, runtime in self.zones.items()
         }
-
-    def zone_config(self, key: str) -> ZoneConfig | None:
-        """The configuration of zone ``key`` (None for the home)."""
-        return self.zone_configs.get(key)
