@@ -12,7 +12,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 import numpy as np
 import pytest
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.iot_ml.const import DOMAIN, HOME_KEY
 from custom_components.iot_ml.engine.types import GapReason
@@ -20,6 +20,18 @@ from custom_components.iot_ml.engine.types import GapReason
 from .conftest import make_entry, set_home_states, setup_entry
 
 pytestmark = pytest.mark.usefixtures("no_recorder")
+
+
+async def _start_home(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory | None = None
+) -> MockConfigEntry:
+    """The default test home, set up (at a fixed Monday morning when the clock is frozen)."""
+    if freezer is not None:
+        freezer.move_to("2026-11-02 10:00:00+00:00")
+    set_home_states(hass)
+    entry = make_entry()
+    await setup_entry(hass, entry)
+    return entry
 
 
 async def _run_live(hass: HomeAssistant, freezer: FrozenDateTimeFactory, minutes: int) -> None:
@@ -40,10 +52,7 @@ async def _run_live(hass: HomeAssistant, freezer: FrozenDateTimeFactory, minutes
 
 async def test_live_updates_fill_slots(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
     """Live state changes land in the zone's 5-minute slots, in canonical units."""
-    freezer.move_to("2026-11-02 10:00:00+00:00")
-    set_home_states(hass)
-    entry = make_entry()
-    await setup_entry(hass, entry)
+    entry = await _start_home(hass, freezer)
     await _run_live(hass, freezer, 60)
     learner = entry.runtime_data.zones["zone0"].learner
     end = learner.end_slot()
@@ -62,10 +71,7 @@ async def test_learned_state_survives_reload(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """Buffers, counters and profiles come back after an unload/setup cycle."""
-    freezer.move_to("2026-11-02 10:00:00+00:00")
-    set_home_states(hass)
-    entry = make_entry()
-    await setup_entry(hass, entry)
+    entry = await _start_home(hass, freezer)
     await _run_live(hass, freezer, 120)
     await entry.runtime_data.async_train()
     before = entry.runtime_data.zones["zone0"].learner
@@ -146,10 +152,7 @@ async def test_garbage_states_become_counted_gaps(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """Unknown, unavailable and non-numeric states are gaps with a reason, never a crash."""
-    freezer.move_to("2026-11-02 10:00:00+00:00")
-    set_home_states(hass)
-    entry = make_entry()
-    await setup_entry(hass, entry)
+    entry = await _start_home(hass, freezer)
     for value in GARBAGE:
         freezer.tick(timedelta(minutes=1))
         hass.states.async_set("sensor.living_co2", value, {"unit_of_measurement": "ppm"})
@@ -170,10 +173,7 @@ async def test_unit_change_is_converted_or_gapped(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """°F converts to °C; a unit that cannot convert to the channel's unit becomes a gap."""
-    freezer.move_to("2026-11-02 10:00:00+00:00")
-    set_home_states(hass)
-    entry = make_entry()
-    await setup_entry(hass, entry)
+    entry = await _start_home(hass, freezer)
     learner = entry.runtime_data.zones["zone0"].learner
     hass.states.async_set("sensor.living_temperature", "77", {"unit_of_measurement": "°F"})
     await hass.async_block_till_done()
@@ -185,9 +185,7 @@ async def test_unit_change_is_converted_or_gapped(
 
 async def test_removed_entity_is_a_gap(hass: HomeAssistant) -> None:
     """A removed entity's channel goes into a gap (unavailable)."""
-    set_home_states(hass)
-    entry = make_entry()
-    await setup_entry(hass, entry)
+    entry = await _start_home(hass)
     hass.states.async_remove("sensor.living_co2")
     await hass.async_block_till_done()
     learner = entry.runtime_data.zones["zone0"].learner
@@ -198,10 +196,7 @@ async def test_clock_jump_back_is_counted(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """A clock going backwards never re-counts time."""
-    freezer.move_to("2026-11-02 10:00:00+00:00")
-    set_home_states(hass)
-    entry = make_entry()
-    await setup_entry(hass, entry)
+    entry = await _start_home(hass, freezer)
     freezer.tick(timedelta(minutes=30))
     hass.states.async_set("sensor.living_co2", "700", {"unit_of_measurement": "ppm"})
     await hass.async_block_till_done()
@@ -227,10 +222,7 @@ async def test_daily_training_and_periodic_save(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """Training runs at the configured time; state is saved hourly and on stop."""
-    freezer.move_to("2026-11-02 10:00:00+00:00")
-    set_home_states(hass)
-    entry = make_entry()
-    await setup_entry(hass, entry)
+    entry = await _start_home(hass, freezer)
     coordinator = entry.runtime_data
     first = coordinator.zones["zone0"].learner.trained_at
     next_training = coordinator.next_training()
