@@ -134,16 +134,25 @@ venv_dir() {
     if [ "$PY_MODE" = chroot ]; then echo "$REPO_ROOT/.venv-forky"; else echo "$REPO_ROOT/.venv"; fi
 }
 
-# Runs a command from the project venv's bin (or any command) in the selected Python environment.
-run_in_env() {
-    local venv
-    venv="$(venv_dir)"
+# Runs "$@" with venv $1 first on PATH, in the selected Python environment (native or the root).
+run_with_venv() {
+    local venv="$1"
+    shift
     if [ "$PY_MODE" = chroot ]; then
         in_chroot /usr/bin/env PATH="$venv/bin:/usr/local/bin:/usr/bin:/bin" VIRTUAL_ENV="$venv" "$@"
     else
         PATH="$venv/bin:$PATH" VIRTUAL_ENV="$venv" "$@"
     fi
 }
+
+# (Re)creates venv $1 with the selected interpreter.
+make_venv() {
+    rm -rf "$1"
+    if [ "$PY_MODE" = chroot ]; then in_chroot "$PYTHON" -m venv "$1"; else "$PYTHON" -m venv "$1"; fi
+}
+
+# Runs a command from the project venv's bin (or any command) in the selected Python environment.
+run_in_env() { run_with_venv "$(venv_dir)" "$@"; }
 
 # The real Home Assistant used by scripts/develop and the end-to-end tests.
 HA_VERSION="2026.11.0"
@@ -161,19 +170,11 @@ setup_ha() {
         return 0
     fi
     log "Installing Home Assistant $HA_VERSION into $venv"
-    rm -rf "$venv"
-    if [ "$PY_MODE" = chroot ]; then in_chroot "$PYTHON" -m venv "$venv"; else "$PYTHON" -m venv "$venv"; fi
+    make_venv "$venv"
     run_in_ha_env python -m pip install -q --disable-pip-version-check --upgrade pip
     run_in_ha_env python -m pip install -q --disable-pip-version-check "homeassistant==$HA_VERSION"
     echo "$HA_VERSION" >"$stamp"
 }
 
-run_in_ha_env() {
-    local venv
-    venv="$(ha_venv_dir)"
-    if [ "$PY_MODE" = chroot ]; then
-        in_chroot /usr/bin/env PATH="$venv/bin:/usr/local/bin:/usr/bin:/bin" VIRTUAL_ENV="$venv" "$@"
-    else
-        PATH="$venv/bin:$PATH" VIRTUAL_ENV="$venv" "$@"
-    fi
-}
+# Runs a command from the Home Assistant venv's bin in the selected Python environment.
+run_in_ha_env() { run_with_venv "$(ha_venv_dir)" "$@"; }
