@@ -13,14 +13,23 @@ from .conftest import set_home_states, setup_entry
 async def test_setup_creates_devices_and_status(
     hass: HomeAssistant, mock_entry, no_recorder
 ) -> None:
-    """A home with one zone gets two devices, each with a learning status sensor."""
+    """A home with one zone gets two devices with status and occupancy entities."""
     set_home_states(hass)
     await setup_entry(hass, mock_entry)
     assert mock_entry.state is ConfigEntryState.LOADED
     devices = dr.async_entries_for_config_entry(dr.async_get(hass), mock_entry.entry_id)
     assert sorted(d.name for d in devices) == ["Living room", "Test home"]
     entities = er.async_entries_for_config_entry(er.async_get(hass), mock_entry.entry_id)
-    assert {e.translation_key for e in entities} == {"learning_status"}
+    assert {e.translation_key for e in entities} == {
+        "learning_status",
+        "occupancy",
+        "occupancy_probability",
+        "occupancy_in",
+        "next_arrival",
+        "next_departure",
+        "prediction_quality",
+        "occupancy_lighting",
+    }
     state = hass.states.get("sensor.living_room_learning_status")
     assert state is not None
     assert state.state == "collecting"

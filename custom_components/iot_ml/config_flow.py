@@ -21,10 +21,12 @@ from .const import (
     CONF_AREA,
     CONF_CLIMATE,
     CONF_COMFORT_TEMPERATURE,
+    CONF_DARK_LUX,
     CONF_ECO_TEMPERATURE,
     CONF_ENVIRONMENT,
     CONF_EVIDENCE,
     CONF_HISTORY_DAYS,
+    CONF_HORIZONS,
     CONF_LIGHTS,
     CONF_OUTDOOR,
     CONF_PRESENCE,
@@ -32,11 +34,14 @@ from .const import (
     CONF_WATCHED,
     CONF_ZONES_FROM_AREAS,
     DEFAULT_COMFORT_TEMPERATURE,
+    DEFAULT_DARK_LUX,
     DEFAULT_ECO_TEMPERATURE,
     DEFAULT_HISTORY_DAYS,
+    DEFAULT_HORIZONS,
     DEFAULT_TRAINING_TIME,
     DOMAIN,
     EVIDENCE_DEVICE_CLASSES,
+    HORIZON_CHOICES,
     MAX_HISTORY_DAYS,
     MIN_HISTORY_DAYS,
     SUBENTRY_ZONE,
@@ -83,6 +88,28 @@ TUNING_SCHEMA = vol.Schema(
             vol.Coerce(int),
         ),
         vol.Required(CONF_TRAINING_TIME, default=DEFAULT_TRAINING_TIME): selector.TimeSelector(),
+        vol.Required(CONF_HORIZONS, default=list(DEFAULT_HORIZONS)): vol.All(
+            selector.SelectSelector(
+                selector.SelectSelectorConfig(
+                    options=list(HORIZON_CHOICES),
+                    multiple=True,
+                    translation_key=CONF_HORIZONS,
+                )
+            ),
+            vol.Length(min=1),
+        ),
+        vol.Required(CONF_DARK_LUX, default=DEFAULT_DARK_LUX): vol.All(
+            selector.NumberSelector(
+                selector.NumberSelectorConfig(
+                    min=0,
+                    max=1000,
+                    step=1,
+                    unit_of_measurement="lx",
+                    mode=selector.NumberSelectorMode.BOX,
+                )
+            ),
+            vol.Coerce(float),
+        ),
     }
 )
 

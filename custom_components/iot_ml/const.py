@@ -8,7 +8,7 @@ from homeassistant.const import Platform
 
 DOMAIN: Final = "iot_ml"
 LOGGER = logging.getLogger(__package__)
-PLATFORMS: Final = [Platform.SENSOR]
+PLATFORMS: Final = [Platform.BINARY_SENSOR, Platform.SENSOR, Platform.SWITCH]
 
 SUBENTRY_ZONE: Final = "zone"
 HOME_KEY: Final = "home"  # learner key of the home-level learner (zones use their subentry id)
@@ -21,11 +21,16 @@ CONF_ECO_TEMPERATURE: Final = "eco_temperature"
 CONF_HISTORY_DAYS: Final = "history_days"
 CONF_TRAINING_TIME: Final = "training_time"
 CONF_ZONES_FROM_AREAS: Final = "areas"
+CONF_HORIZONS: Final = "forecast_horizons"
+CONF_DARK_LUX: Final = "dark_below_lux"
 
 DEFAULT_COMFORT_TEMPERATURE: Final = 20.5
 DEFAULT_ECO_TEMPERATURE: Final = 17.0
 DEFAULT_HISTORY_DAYS: Final = 28
 DEFAULT_TRAINING_TIME: Final = "03:30:00"
+DEFAULT_HORIZONS: Final = ("30", "60", "120")
+HORIZON_CHOICES: Final = ("15", "30", "45", "60", "90", "120", "180", "240", "360", "720")
+DEFAULT_DARK_LUX: Final = 30.0
 MIN_HISTORY_DAYS: Final = 1
 MAX_HISTORY_DAYS: Final = 90
 

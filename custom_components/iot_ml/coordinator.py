@@ -20,8 +20,11 @@ from homeassistant.util import dt as dt_util
 
 from .channels import ChannelSource, home_sources, zone_sources
 from .const import DOMAIN, HOME_KEY, LIVE_TICK, LOGGER, SAVE_INTERVAL
+from .engine.grid import SLOT_SECONDS, SLOTS_PER_DAY, slot_of
 from .engine.learner import Learner, TrainedModel, train
-from .engine.types import LearnerStatus
+from .engine.occupancy import OccupancyForecast
+from .engine.occupancy_zone import PredictionQuality, ZoneOccupancy, combine_zones, occupancy_kinds
+from .engine.types import FloatArray, LearnerStatus, Role
 from .history import async_read_history
 from .models import HomeConfig, zones_of
 from .storage import LearnedStateStore, StorageCorruptError, StoredState
@@ -30,6 +33,8 @@ type IotMlConfigEntry = ConfigEntry[IotMlCoordinator]
 
 # A zone counts as ready once trained on at least this much history.
 MIN_DAYS_FOR_READY = 1.0
+# A live change this large in P(occupied) is pushed at once, smaller ones wait for the tick.
+PUSH_DELTA = 0.05
 
 
 class LearningState(StrEnum):
@@ -51,11 +56,48 @@ class ZoneRuntime:
     learner: Learner
     state: LearningState = LearningState.COLLECTING
     by_entity: dict[str, list[ChannelSource]] = field(default_factory=dict)
+    occupancy: OccupancySnapshot | None = None
+    # Entities whose changes move P(occupied) now.
+    occupancy_entities: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         """Index sources by the entity they read."""
+        kinds = occupancy_kinds([s.spec for s in self.sources])
         for source in self.sources:
             self.by_entity.setdefault(source.entity_id, []).append(source)
+            if source.spec.key in kinds:
+                self.occupancy_entities.add(source.entity_id)
+
+    @property
+    def has_evidence(self) -> bool:
+        """Whether any binary channel (motion, door, media, presence) speaks to occupancy."""
+        kinds = occupancy_kinds([s.spec for s in self.sources])
+        return "binary" in kinds.values()
+
+    @property
+    def has_presence(self) -> bool:
+        """Whether persons or device trackers say who is home."""
+        return any(s.spec.role is Role.PRESENCE for s in self.sources)
+
+
+@dataclass(frozen=True, slots=True)
+class OccupancySnapshot:
+    """Occupancy now and ahead, as computed at ``at`` (start of the open slot)."""
+
+    probability: float
+    forecast: OccupancyForecast
+    at: datetime
+    quality: PredictionQuality | None
+
+    @property
+    def occupied(self) -> bool:
+        """The zone counts as occupied from an even chance on."""
+        return self.probability >= 0.5
+
+    def probability_in(self, minutes: int) -> float:
+        """P(occupied) ``minutes`` from ``at`` (rounded to whole slots, 5 min to 24 h)."""
+        step = min(len(self.forecast.series), max(1, round(minutes * 60 / SLOT_SECONDS)))
+        return float(self.forecast.series[step - 1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +107,7 @@ class ZoneSnapshot:
     state: LearningState
     status: LearnerStatus
     next_training: datetime | None
+    occupancy: OccupancySnapshot | None = None
 
 
 class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
@@ -211,6 +254,7 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
         new_state = event.data["new_state"]
         entity_id = event.data["entity_id"]
         ts = new_state.last_updated_timestamp if new_state else event.time_fired_timestamp
+        moved = False
         for runtime in self.zones.values():
             for source in runtime.by_entity.get(entity_id, ()):
                 value, gap = source.read(new_state)
@@ -218,6 +262,11 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
                     self._queue.append((runtime.key, source.spec.key, ts, value, gap))
                 else:
                     runtime.learner.observe(source.spec.key, ts, value, gap)
+            if self._queue is None and entity_id in runtime.occupancy_entities:
+                moved |= self._update_occupancy(runtime, ts)
+        if moved:
+            self._update_home_occupancy(ts)
+            self.async_set_updated_data(self._snapshots())
 
     @callback
     def _on_tick(self, now: datetime) -> None:
@@ -226,25 +275,95 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
             ts = now.timestamp()
             for runtime in self.zones.values():
                 runtime.learner.advance(ts)
+                self._update_occupancy(runtime, ts)
+            self._update_home_occupancy(ts)
         self.async_set_updated_data(self._snapshots())
+
+    def _update_occupancy(self, runtime: ZoneRuntime, ts: float) -> bool:
+        """Recompute a zone's occupancy now and forecast; True when the change is worth pushing."""
+        occupancy = runtime.learner.occupancy
+        p = runtime.learner.occupancy_now(ts)
+        if occupancy is None or p is None:
+            changed = runtime.occupancy is not None
+            runtime.occupancy = None
+            return changed
+        before = runtime.occupancy
+        runtime.occupancy = self._occupancy_snapshot(occupancy, p, ts)
+        return (
+            before is None
+            or before.occupied != runtime.occupancy.occupied
+            or abs(before.probability - p) >= PUSH_DELTA
+        )
+
+    def _update_home_occupancy(self, ts: float) -> None:
+        """Without presence trackers the home is occupied when any zone is (zones independent)."""
+        home = self.zones[HOME_KEY]
+        model = home.learner.occupancy
+        if home.has_presence or model is None:
+            return
+        zones = [
+            z.occupancy.probability for z in self.zones.values() if z.occupancy and z is not home
+        ]
+        if zones:
+            p_empty = 1.0
+            for p in zones:
+                p_empty *= 1.0 - p
+            home.occupancy = self._occupancy_snapshot(model, 1.0 - p_empty, ts)
+
+    @staticmethod
+    def _occupancy_snapshot(model: ZoneOccupancy, p: float, ts: float) -> OccupancySnapshot:
+        slot = slot_of(ts)
+        return OccupancySnapshot(
+            probability=p,
+            forecast=model.forecast(p, slot),
+            at=dt_util.utc_from_timestamp(slot * SLOT_SECONDS),
+            quality=model.quality,
+        )
 
     # -- learning -----------------------------------------------------------------------------
 
     async def async_train(self, keys: list[str] | None = None) -> None:
-        """Retrain the given zones (all by default) in the executor, one at a time."""
+        """Retrain the given zones (all by default) in the executor, one at a time.
+
+        Zones go first: a home without presence trackers learns its routine from their
+        combined occupancy.
+        """
+        wanted = keys or list(self.zones)
         async with self._train_lock:
-            for key in keys or list(self.zones):
-                await self._async_train_zone(self.zones[key])
+            posteriors: dict[str, tuple[FloatArray, int]] = {}
+            for key in sorted(wanted, key=lambda k: k == HOME_KEY):
+                labels = self._home_labels(posteriors) if key == HOME_KEY else None
+                model = await self._async_train_zone(self.zones[key], labels)
+                if model is not None and model.posterior is not None and model.end_slot:
+                    posteriors[key] = (model.posterior, model.end_slot)
+            now = dt_util.utcnow().timestamp()
+            for key in wanted:
+                self._update_occupancy(self.zones[key], now)
+            self._update_home_occupancy(now)
+            self.async_set_updated_data(self._snapshots())
             await self.async_save()
 
-    async def _async_train_zone(self, runtime: ZoneRuntime) -> None:
+    def _home_labels(
+        self, posteriors: dict[str, tuple[FloatArray, int]]
+    ) -> tuple[FloatArray, int] | None:
+        """P(anyone in any zone) over the home's window, from the zones just trained."""
+        home = self.zones[HOME_KEY]
+        if home.has_presence or not posteriors:
+            return None
+        end = home.learner.end_slot() or max(end for _, end in posteriors.values())
+        length = home.learner.days_kept * SLOTS_PER_DAY
+        return combine_zones(list(posteriors.values()), end, length), end
+
+    async def _async_train_zone(
+        self, runtime: ZoneRuntime, labels: tuple[FloatArray, int] | None = None
+    ) -> TrainedModel | None:
         learner = runtime.learner
         learner.advance(dt_util.utcnow().timestamp())
-        data = learner.training_input()
+        data = learner.training_input(*labels) if labels else learner.training_input()
         if data is None:
             runtime.state = LearningState.COLLECTING
             self.async_set_updated_data(self._snapshots())
-            return
+            return None
         runtime.state = LearningState.TRAINING
         self.async_set_updated_data(self._snapshots())
         try:
@@ -254,10 +373,12 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
         except Exception:  # noqa: BLE001 -- any model failure must show as an error state, not kill the loop
             LOGGER.exception("Training %s failed", runtime.name)
             runtime.state = LearningState.ERROR
-        else:
-            learner.apply(model)
-            runtime.state = self._state_after_training(runtime)
+            self.async_set_updated_data(self._snapshots())
+            return None
+        learner.apply(model)
+        runtime.state = self._state_after_training(runtime)
         self.async_set_updated_data(self._snapshots())
+        return model
 
     def _state_after_training(self, runtime: ZoneRuntime) -> LearningState:
         status = runtime.learner.status(dt_util.utcnow().timestamp())
@@ -271,6 +392,7 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
             for key in keys:
                 self.zones[key].learner.forget()
                 self.zones[key].state = LearningState.COLLECTING
+                self.zones[key].occupancy = None
             await self.async_save()
         self.async_set_updated_data(self._snapshots())
         if relearn_history:
@@ -327,6 +449,12 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
 
     # -- reporting ----------------------------------------------------------------------------
 
+    def learns_occupancy(self, key: str) -> bool:
+        """Whether a zone has occupancy evidence (the home: presence, or any such zone)."""
+        if key == HOME_KEY:
+            return any(z.has_evidence for z in self.zones.values())
+        return self.zones[key].has_evidence
+
     def next_training(self) -> datetime:
         """When the daily retraining runs next (local time)."""
         now = dt_util.now()
@@ -342,6 +470,8 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
         now = dt_util.utcnow().timestamp()
         next_training = self.next_training()
         return {
-            key: ZoneSnapshot(runtime.state, runtime.learner.status(now), next_training)
+            key: ZoneSnapshot(
+                runtime.state, runtime.learner.status(now), next_training, runtime.occupancy
+            )
             for key, runtime in self.zones.items()
         }

@@ -12,18 +12,22 @@ from .const import (
     CONF_AREA,
     CONF_CLIMATE,
     CONF_COMFORT_TEMPERATURE,
+    CONF_DARK_LUX,
     CONF_ECO_TEMPERATURE,
     CONF_ENVIRONMENT,
     CONF_EVIDENCE,
     CONF_HISTORY_DAYS,
+    CONF_HORIZONS,
     CONF_LIGHTS,
     CONF_OUTDOOR,
     CONF_PRESENCE,
     CONF_TRAINING_TIME,
     CONF_WATCHED,
     DEFAULT_COMFORT_TEMPERATURE,
+    DEFAULT_DARK_LUX,
     DEFAULT_ECO_TEMPERATURE,
     DEFAULT_HISTORY_DAYS,
+    DEFAULT_HORIZONS,
     DEFAULT_TRAINING_TIME,
     SUBENTRY_ZONE,
 )
@@ -39,6 +43,8 @@ class HomeConfig:
     eco_temperature: float
     history_days: int
     training_time: time
+    horizons: tuple[int, ...]  # minutes ahead for the occupancy forecast sensors
+    dark_lux: float  # occupancy lighting: below this illuminance a zone is dark
 
     @classmethod
     def from_entry(cls, entry: ConfigEntry) -> HomeConfig:
@@ -53,6 +59,8 @@ class HomeConfig:
             eco_temperature=float(merged.get(CONF_ECO_TEMPERATURE, DEFAULT_ECO_TEMPERATURE)),
             history_days=int(merged.get(CONF_HISTORY_DAYS, DEFAULT_HISTORY_DAYS)),
             training_time=time.fromisoformat(merged.get(CONF_TRAINING_TIME, DEFAULT_TRAINING_TIME)),
+            horizons=tuple(sorted({int(h) for h in merged.get(CONF_HORIZONS, DEFAULT_HORIZONS)})),
+            dark_lux=float(merged.get(CONF_DARK_LUX, DEFAULT_DARK_LUX)),
         )
 
     def entity_ids(self) -> tuple[str, ...]:

@@ -1,27 +1,37 @@
-"""Sensors: learning status per zone and for the home."""
+"""Sensors: learning status, and occupancy probability, forecasts and prediction quality."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from homeassistant.components.sensor import SensorDeviceClass, SensorEntity, SensorEntityDescription
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import PERCENTAGE, EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
 from .const import HOME_KEY
-from .coordinator import IotMlConfigEntry, LearningState, ZoneSnapshot
+from .coordinator import IotMlConfigEntry, IotMlCoordinator, LearningState, ZoneSnapshot
+from .engine.grid import SLOT_SECONDS
+from .engine.occupancy_routine import Transition
 from .entity import IotMlEntity
 
 PARALLEL_UPDATES = 0
+FORECAST_STEP_SLOTS = 3  # the 24 h forecast attribute has a point every 15 minutes
 
 
 @dataclass(frozen=True, kw_only=True)
 class IotMlSensorEntityDescription(SensorEntityDescription):
     """How a sensor reads its value and attributes from a zone snapshot."""
 
-    value_fn: Callable[[ZoneSnapshot], StateType]
+    value_fn: Callable[[ZoneSnapshot], StateType | datetime]
     attributes_fn: Callable[[ZoneSnapshot], dict[str, Any]] | None = None
 
 
@@ -41,6 +51,84 @@ def _learning_attributes(snapshot: ZoneSnapshot) -> dict[str, Any]:
     }
 
 
+def _percent(p: float | None) -> float | None:
+    return None if p is None else round(100 * p, 1)
+
+
+def _probability(snapshot: ZoneSnapshot) -> float | None:
+    return None if snapshot.occupancy is None else _percent(snapshot.occupancy.probability)
+
+
+def _forecast_attributes(snapshot: ZoneSnapshot) -> dict[str, Any]:
+    """The next 24 h as a series chart cards can plot (kept out of the recorder)."""
+    occupancy = snapshot.occupancy
+    if occupancy is None:
+        return {"forecast": []}
+    series = occupancy.forecast.series
+    return {
+        "forecast": [
+            {
+                "datetime": (occupancy.at + timedelta(seconds=(k + 1) * SLOT_SECONDS)).isoformat(),
+                "probability": _percent(float(series[k])),
+            }
+            for k in range(FORECAST_STEP_SLOTS - 1, len(series), FORECAST_STEP_SLOTS)
+        ]
+    }
+
+
+def _transition(snapshot: ZoneSnapshot, arrival: bool) -> Transition | None:
+    if snapshot.occupancy is None:
+        return None
+    forecast = snapshot.occupancy.forecast
+    return forecast.next_arrival if arrival else forecast.next_departure
+
+
+def _transition_time(arrival: bool) -> Callable[[ZoneSnapshot], datetime | None]:
+    def value(snapshot: ZoneSnapshot) -> datetime | None:
+        found = _transition(snapshot, arrival)
+        return None if found is None else dt_util.utc_from_timestamp(found.ts)
+
+    return value
+
+
+def _transition_attributes(arrival: bool) -> Callable[[ZoneSnapshot], dict[str, Any]]:
+    def attributes(snapshot: ZoneSnapshot) -> dict[str, Any]:
+        found = _transition(snapshot, arrival)
+        return {"confidence": None if found is None else _percent(found.confidence)}
+
+    return attributes
+
+
+def _quality_value(snapshot: ZoneSnapshot) -> float | None:
+    quality = None if snapshot.occupancy is None else snapshot.occupancy.quality
+    return None if quality is None else _percent(quality.accuracy)
+
+
+def _quality_attributes(snapshot: ZoneSnapshot) -> dict[str, Any]:
+    quality = None if snapshot.occupancy is None else snapshot.occupancy.quality
+    if quality is None:
+        return {"brier_score": None, "days_evaluated": 0}
+    return {"brier_score": round(quality.brier, 4), "days_evaluated": quality.days}
+
+
+def horizon_description(minutes: int) -> IotMlSensorEntityDescription:
+    """P(occupied) ``minutes`` ahead."""
+
+    def value(snapshot: ZoneSnapshot) -> float | None:
+        occupancy = snapshot.occupancy
+        return None if occupancy is None else _percent(occupancy.probability_in(minutes))
+
+    return IotMlSensorEntityDescription(
+        key=f"occupancy_in_{minutes}",
+        translation_key="occupancy_in",
+        translation_placeholders={"minutes": str(minutes)},
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=value,
+    )
+
+
 LEARNING_STATUS = IotMlSensorEntityDescription(
     key="learning_status",
     translation_key="learning_status",
@@ -50,7 +138,49 @@ LEARNING_STATUS = IotMlSensorEntityDescription(
     attributes_fn=_learning_attributes,
 )
 
-SENSORS: tuple[IotMlSensorEntityDescription, ...] = (LEARNING_STATUS,)
+OCCUPANCY_SENSORS: tuple[IotMlSensorEntityDescription, ...] = (
+    IotMlSensorEntityDescription(
+        key="occupancy_probability",
+        translation_key="occupancy_probability",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=_probability,
+        attributes_fn=_forecast_attributes,
+    ),
+    IotMlSensorEntityDescription(
+        key="next_arrival",
+        translation_key="next_arrival",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=_transition_time(arrival=True),
+        attributes_fn=_transition_attributes(arrival=True),
+    ),
+    IotMlSensorEntityDescription(
+        key="next_departure",
+        translation_key="next_departure",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=_transition_time(arrival=False),
+        attributes_fn=_transition_attributes(arrival=False),
+    ),
+    IotMlSensorEntityDescription(
+        key="prediction_quality",
+        translation_key="prediction_quality",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        suggested_display_precision=1,
+        value_fn=_quality_value,
+        attributes_fn=_quality_attributes,
+    ),
+)
+
+
+def _descriptions(coordinator: IotMlCoordinator, key: str) -> list[IotMlSensorEntityDescription]:
+    descriptions = [LEARNING_STATUS]
+    if coordinator.learns_occupancy(key):
+        descriptions += OCCUPANCY_SENSORS
+        descriptions += [horizon_description(m) for m in coordinator.home.horizons]
+    return descriptions
 
 
 async def async_setup_entry(
@@ -60,10 +190,12 @@ async def async_setup_entry(
 ) -> None:
     """Add the sensors of the home and of each zone (zones under their subentry)."""
     coordinator = entry.runtime_data
-    async_add_entities(IotMlSensor(coordinator, HOME_KEY, d) for d in SENSORS)
+    async_add_entities(
+        IotMlSensor(coordinator, HOME_KEY, d) for d in _descriptions(coordinator, HOME_KEY)
+    )
     for zone_id in coordinator.zone_configs:
         async_add_entities(
-            (IotMlSensor(coordinator, zone_id, d) for d in SENSORS),
+            (IotMlSensor(coordinator, zone_id, d) for d in _descriptions(coordinator, zone_id)),
             config_subentry_id=zone_id,
         )
 
@@ -72,9 +204,11 @@ class IotMlSensor(IotMlEntity, SensorEntity):
     """A sensor reading one value of a zone snapshot."""
 
     entity_description: IotMlSensorEntityDescription
+    # A day of forecast points is large and changes every 5 minutes: not for the database.
+    _unrecorded_attributes = frozenset({"forecast"})
 
     @property
-    def native_value(self) -> StateType:
+    def native_value(self) -> StateType | datetime:
         """The value."""
         return self.entity_description.value_fn(self.snapshot)
 

@@ -1,5 +1,6 @@
-"""Actions: retrain now, and forget what was learned."""
+"""Actions: retrain now, forget what was learned, and the occupancy prediction."""
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
@@ -13,6 +14,7 @@ from homeassistant.core import (
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.service import async_register_admin_service
+from homeassistant.util import dt as dt_util
 import probatio as vol
 
 from .const import DOMAIN, HOME_KEY
@@ -20,9 +22,13 @@ from .coordinator import IotMlConfigEntry, IotMlCoordinator
 
 SERVICE_TRAIN = "train"
 SERVICE_RESET = "reset"
+SERVICE_PREDICTION = "prediction"
 ATTR_CONFIG_ENTRY_ID = "config_entry_id"
 ATTR_ZONE = "zone"
 ATTR_RELEARN_HISTORY = "relearn_history"
+ATTR_START = "start"
+ATTR_END = "end"
+FORECAST_SPAN = timedelta(hours=24)
 
 _TARGET = {
     vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
@@ -30,6 +36,9 @@ _TARGET = {
 }
 TRAIN_SCHEMA = vol.Schema(_TARGET)
 RESET_SCHEMA = vol.Schema({**_TARGET, vol.Optional(ATTR_RELEARN_HISTORY, default=True): cv.boolean})
+PREDICTION_SCHEMA = vol.Schema(
+    {**_TARGET, vol.Optional(ATTR_START): cv.datetime, vol.Optional(ATTR_END): cv.datetime}
+)
 
 
 def _loaded_entries(hass: HomeAssistant, call: ServiceCall) -> list[IotMlConfigEntry]:
@@ -103,6 +112,64 @@ async def _async_reset(call: ServiceCall) -> None:
         await coordinator.async_reset(keys, call.data[ATTR_RELEARN_HISTORY])
 
 
+def _aware(value: datetime | None, default: datetime) -> datetime:
+    if value is None:
+        return default
+    return value if value.tzinfo else value.replace(tzinfo=dt_util.get_default_time_zone())
+
+
+def _iso(ts: float) -> str:
+    return dt_util.as_local(dt_util.utc_from_timestamp(ts)).isoformat()
+
+
+async def _async_prediction(call: ServiceCall) -> ServiceResponse:
+    """The occupancy forecast of one zone (the home when no zone is given) for a time range."""
+    coordinator, keys = _targets(call.hass, call)[0]
+    key = keys[0] if call.data.get(ATTR_ZONE) else HOME_KEY
+    runtime = coordinator.zones[key]
+    occupancy = runtime.occupancy
+    name = runtime.name
+    if occupancy is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="no_prediction",
+            translation_placeholders={"zone": name},
+        )
+    now = dt_util.utcnow()
+    start = _aware(call.data.get(ATTR_START), now)
+    end = _aware(call.data.get(ATTR_END), occupancy.at + FORECAST_SPAN)
+    if end <= start or end > occupancy.at + FORECAST_SPAN + timedelta(minutes=5):
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="invalid_range",
+            translation_placeholders={"hours": str(int(FORECAST_SPAN.total_seconds() // 3600))},
+        )
+    forecast = occupancy.forecast
+    origin = occupancy.at.timestamp()
+    points: list[Any] = [
+        {"datetime": _iso(origin + (k + 1) * 300), "probability": round(100 * float(p), 1)}
+        for k, p in enumerate(forecast.series)
+        if start.timestamp() <= origin + (k + 1) * 300 <= end.timestamp()
+    ]
+
+    def transition(found: Any) -> dict[str, Any] | None:
+        if found is None:
+            return None
+        return {"datetime": _iso(found.ts), "confidence": round(100 * found.confidence, 1)}
+
+    return {
+        "zone": name,
+        "occupied": occupancy.occupied,
+        "probability": round(100 * occupancy.probability, 1),
+        "horizons": {
+            str(m): round(100 * occupancy.probability_in(m), 1) for m in coordinator.home.horizons
+        },
+        "next_arrival": transition(forecast.next_arrival),
+        "next_departure": transition(forecast.next_departure),
+        "forecast": points,
+    }
+
+
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the actions (once, for all homes)."""
@@ -114,3 +181,10 @@ def async_setup_services(hass: HomeAssistant) -> None:
         supports_response=SupportsResponse.OPTIONAL,
     )
     async_register_admin_service(hass, DOMAIN, SERVICE_RESET, _async_reset, schema=RESET_SCHEMA)
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_PREDICTION,
+        _async_prediction,
+        schema=PREDICTION_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )

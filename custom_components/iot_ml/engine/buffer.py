@@ -59,6 +59,13 @@ class ChannelBuffer:
             self.advance(ts)
         self._held = value
 
+    def open_value(self, binary: bool) -> float:
+        """Value of the slot still open: its mean so far; for a binary channel on now, 1."""
+        if binary and self._held >= 0.5:
+            return 1.0
+        mean = self._open_mean()
+        return self._held if math.isnan(mean) else mean
+
     def advance(self, ts: float) -> None:
         """Integrate the held value up to ``ts``, finalising every slot that ends on the way."""
         if self._t is None or self.end_slot is None or ts <= self._t:

@@ -1,7 +1,7 @@
 """Per-zone learner: collects channels on the slot grid and learns what is normal for them."""
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 import math
 from typing import Any
 
@@ -10,6 +10,7 @@ import numpy.typing as npt
 
 from .buffer import ChannelBuffer
 from .grid import SLOTS_PER_DAY, slot_of
+from .occupancy_zone import RECENT_SLOTS, ZoneOccupancy, fit_zone_occupancy, occupancy_kinds
 from .profile import WeeklyProfile, fit_weekly_profile
 from .types import (
     ChannelSpec,
@@ -31,6 +32,9 @@ class TrainingInput:
     slots: dict[str, FloatArray]
     end_slot: int
     tz: str
+    specs: list[ChannelSpec] = field(default_factory=list)
+    # Occupancy labels for a zone without its own evidence (the home without presence trackers).
+    labels: FloatArray | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,16 +43,25 @@ class TrainedModel:
 
     profiles: dict[str, WeeklyProfile]
     trained_at: float
+    occupancy: ZoneOccupancy | None = None
+    # P(occupied) over the training window (ending at ``end_slot``), not persisted.
+    posterior: FloatArray | None = None
+    end_slot: int | None = None
 
 
 def train(data: TrainingInput, now: float) -> TrainedModel:
-    """Fit every channel's weekly profile. Pure and CPU-bound: run it off the event loop."""
+    """Fit every channel's weekly profile and the occupancy model. Pure and CPU-bound."""
     profiles = {
         key: fit_weekly_profile(slots, data.end_slot, data.tz)
         for key, slots in data.slots.items()
         if not np.isnan(slots).all()
     }
-    return TrainedModel(profiles=profiles, trained_at=now)
+    occupancy = fit_zone_occupancy(data.slots, data.specs, data.end_slot, data.tz, data.labels)
+    posterior = None
+    if occupancy is not None:
+        n = len(next(iter(data.slots.values()))) if data.slots else 0
+        posterior = occupancy.posterior(data.slots, data.end_slot - n) if n else None
+    return TrainedModel(profiles, now, occupancy, posterior, data.end_slot)
 
 
 class Learner:
@@ -63,6 +76,7 @@ class Learner:
         self.samples: Counter[str] = Counter()
         self.gaps: dict[str, Counter[str]] = {key: Counter() for key in self.channels}
         self.profiles: dict[str, WeeklyProfile] = {}
+        self.occupancy: ZoneOccupancy | None = None
         self.trained_at: float | None = None
 
     # -- collecting ---------------------------------------------------------------------------
@@ -123,25 +137,61 @@ class Learner:
         ends = [b.end_slot for b in self.buffers.values() if b.end_slot is not None]
         return max(ends) if ends else None
 
-    def training_input(self) -> TrainingInput | None:
-        """Copy the data training needs, or None when nothing was collected yet."""
+    def training_input(
+        self, labels: FloatArray | None = None, end_slot: int | None = None
+    ) -> TrainingInput | None:
+        """Copy the data training needs, or None when nothing was collected yet.
+
+        ``labels`` (occupancy for the learning window, ending at this learner's newest slot or,
+        when it has none, at ``end_slot``) teach a zone without evidence of its own.
+        """
+        length = self.days_kept * SLOTS_PER_DAY
+        if labels is not None and len(labels) != length:
+            labels = None
         end = self.end_slot()
+        if end is None and labels is not None:
+            end = end_slot  # nothing collected here: learn from the labels alone
         if end is None:
             return None
-        length = self.days_kept * SLOTS_PER_DAY
         slots = {key: buffer.window(end, length) for key, buffer in self.buffers.items()}
-        return TrainingInput(slots=slots, end_slot=end, tz=self.tz)
+        return TrainingInput(slots, end, self.tz, list(self.channels.values()), labels)
 
     def apply(self, model: TrainedModel) -> None:
         """Install a freshly trained model."""
         self.profiles = dict(model.profiles)
+        self.occupancy = model.occupancy
         self.trained_at = model.trained_at
+
+    # -- reading live -------------------------------------------------------------------------
+
+    def recent(self, now: float) -> tuple[dict[str, FloatArray], int]:
+        """The last closed slots of every occupancy channel plus the open one, and the first slot.
+
+        The open slot counts a binary channel that is on now as on for the slot, so the zone
+        reacts to a motion sensor at once instead of at the slot's end.
+        """
+        self.advance(now)
+        end = slot_of(now)
+        start = end - RECENT_SLOTS
+        out: dict[str, FloatArray] = {}
+        for key, kind in occupancy_kinds(list(self.channels.values())).items():
+            buffer = self.buffers[key]
+            window = buffer.window(end, RECENT_SLOTS)
+            out[key] = np.append(window, buffer.open_value(binary=kind == "binary"))
+        return out, start
+
+    def occupancy_now(self, now: float) -> float | None:
+        """P(occupied) now, None before an occupancy model is trained."""
+        if self.occupancy is None:
+            return None
+        recent, start = self.recent(now)
+        return self.occupancy.probability(recent, start)
 
     def forget(self) -> None:
         """Drop everything collected and learned."""
         fresh = Learner(list(self.channels.values()), self.days_kept, self.tz)
         self.buffers, self.samples, self.gaps = fresh.buffers, fresh.samples, fresh.gaps
-        self.profiles, self.trained_at = {}, None
+        self.profiles, self.occupancy, self.trained_at = {}, None, None
 
     # -- reporting ----------------------------------------------------------------------------
 
@@ -193,6 +243,7 @@ class Learner:
             "version": STATE_VERSION,
             "channels": meta_channels,
             "profiles": {key: p.to_json() for key, p in self.profiles.items()},
+            "occupancy": None if self.occupancy is None else self.occupancy.to_json(),
             "trained_at": self.trained_at,
         }
         return meta, arrays
@@ -220,6 +271,8 @@ class Learner:
                 for key, p in meta["profiles"].items()
                 if key in self.channels
             }
+            occupancy = meta.get("occupancy")
+            self.occupancy = None if occupancy is None else ZoneOccupancy.from_json(occupancy)
             trained = meta["trained_at"]
             self.trained_at = None if trained is None else float(trained)
         except ValueError, KeyError, TypeError:

@@ -36,6 +36,18 @@ class OccupancyForecast:
     next_departure: Transition | None
 
 
+def forecast_from(routine: RoutineModel, p_now: float, slot: int) -> OccupancyForecast:
+    """Propagate P(occupied at ``slot``) through the routine's chain for 24 hours."""
+    series = routine.forecast(p_now, slot, SLOTS_PER_DAY)
+    return OccupancyForecast(
+        now=p_now,
+        horizons={h * 5: float(series[h - 1]) for h in HORIZONS},
+        series=series,
+        next_arrival=next_crossing(p_now, series, slot, upward=True),
+        next_departure=next_crossing(p_now, series, slot, upward=False),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class OccupancyModel:
     """A fitted zone model."""
@@ -56,14 +68,11 @@ class OccupancyModel:
 
     def forecast(self, p_now: float, slot: int) -> OccupancyForecast:
         """Propagate P(occupied at ``slot``) through the routine's chain for 24 hours."""
-        series = self.routine.forecast(p_now, slot, SLOTS_PER_DAY)
-        return OccupancyForecast(
-            now=p_now,
-            horizons={h * 5: float(series[h - 1]) for h in HORIZONS},
-            series=series,
-            next_arrival=next_crossing(p_now, series, slot, upward=True),
-            next_departure=next_crossing(p_now, series, slot, upward=False),
-        )
+        return forecast_from(self.routine, p_now, slot)
+
+    def fusion_names(self) -> list[str]:
+        """The channels the fusion reads (the routine prior is added internally)."""
+        return [c.name for c in self.fusion.channels if c.name != PRIOR_CHANNEL]
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON (no pickle)."""

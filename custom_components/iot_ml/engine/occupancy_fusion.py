@@ -88,14 +88,17 @@ class ChannelFeature:
     @property
     def width(self) -> int:
         """Number of feature columns the channel yields."""
-        return {"binary": 2, "numeric": 3, "direct": 1}[self.kind]
+        return {"binary": 3, "numeric": 3, "direct": 1}[self.kind]
 
     def columns(self, x: FloatArray) -> FloatArray:
         """Feature columns for a whole slot series (rows = slots)."""
         if self.kind == "binary":
             cur = np.nan_to_num(x, nan=0.0)
             prev = _shift(hold(x, self.decay), 1)
-            return np.column_stack([cur, np.nan_to_num(prev, nan=0.0)])
+            held = np.nan_to_num(prev, nan=0.0)
+            # Onset: on now after a quiet spell. Its own weight lets a first motion count as
+            # much as the data says, instead of what sustained activity implies.
+            return np.column_stack([cur, held, cur * (1.0 - held)])
         if self.kind == "numeric":
             level = (x - self.center) / self.scale
             s1 = (x - _shift(x, 1)) / self.slope_scale
@@ -215,7 +218,8 @@ class FusionState:
             w = self.model.coef
             if c.kind == "binary":
                 cur = 0.0 if math.isnan(x) else x
-                z += w[i] * cur + w[i + 1] * self.holds[c.name]
+                held = self.holds[c.name]
+                z += w[i] * cur + w[i + 1] * held + w[i + 2] * cur * (1.0 - held)
                 self.holds[c.name] = max(cur, c.decay * self.holds[c.name])
             elif c.kind == "numeric":
                 past = self.recent[c.name]
