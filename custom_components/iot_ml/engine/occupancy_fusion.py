@@ -23,6 +23,8 @@ from .types import FloatArray
 DECAYS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98)
 KINDS = ("binary", "numeric", "direct")
 DEFAULT_L2 = 1.0
+TINY = 1e-12
+CONVERGED = 1e-3  # EM stops once no slot's posterior moves more than this
 
 
 def fit_logistic(
@@ -44,9 +46,14 @@ def fit_logistic(
     penalty = np.full(d + 1, l2)
     penalty[0] = 0.0
     for _ in range(iterations):
-        p = _sigmoid(design @ beta)
-        grad = design.T @ (w * (p - y)) + penalty * beta
-        hess = (design * (w * p * (1 - p))[:, None]).T @ design + np.diag(penalty + 1e-9)
+        # einsum, not BLAS: these products are small, and a threaded BLAS on a busy 2-4 core
+        # box (a Home Assistant host) spends many times the work waiting for its threads.
+        p = _sigmoid(np.einsum("nd,d->n", design, beta))
+        grad = np.einsum("nd,n->d", design, w * (p - y)) + penalty * beta
+        # Floor the curvature: saturated rows would otherwise bring subnormal floats (slow).
+        curvature = w * np.maximum(p * (1 - p), TINY)
+        hess = np.einsum("ni,nj->ij", design * curvature[:, None], design)
+        hess += np.diag(penalty + 1e-9)
         step = np.linalg.solve(hess, grad)
         beta -= step
         if float(np.max(np.abs(step))) < 1e-10:
@@ -60,11 +67,21 @@ def _sigmoid(z: FloatArray) -> FloatArray:
 
 def hold(x: FloatArray, decay: float) -> FloatArray:
     """``h[t] = max(x[t], decay * h[t-1])``; NaN counts as 0 (the hold keeps decaying)."""
-    out = np.empty(len(x))
-    h = 0.0
-    for t, v in enumerate(np.nan_to_num(x, nan=0.0).tolist()):
-        h = max(v, decay * h)
-        out[t] = h
+    v = np.nan_to_num(np.asarray(x, dtype=np.float64), nan=0.0)
+    if decay <= 0.0:
+        return v
+    # Vectorised by blocks: within a block h = d^i * cummax(x[s] * d^-s); blocks stay short
+    # enough for d^-s to fit a float, and each carries the last hold into the next.
+    block = max(1, min(len(v), int(600 / -math.log(decay)) if decay < 1 else len(v)))
+    out = np.empty(len(v))
+    carry = 0.0
+    for lo in range(0, len(v), block):
+        seg = v[lo : lo + block]
+        powers = decay ** np.arange(len(seg), dtype=np.float64)
+        local = np.maximum.accumulate(seg / powers) * powers
+        out[lo : lo + len(seg)] = np.maximum(local, carry * decay * powers)
+        carry = float(out[lo + len(seg) - 1])
+    out[out < TINY] = 0.0  # subnormal floats would slow every later product a hundredfold
     return out
 
 
@@ -220,7 +237,8 @@ class FusionState:
                 cur = 0.0 if math.isnan(x) else x
                 held = self.holds[c.name]
                 z += w[i] * cur + w[i + 1] * held + w[i + 2] * cur * (1.0 - held)
-                self.holds[c.name] = max(cur, c.decay * self.holds[c.name])
+                decayed = c.decay * self.holds[c.name]
+                self.holds[c.name] = max(cur, decayed if decayed >= TINY else 0.0)
             elif c.kind == "numeric":
                 past = self.recent[c.name]
                 feats = (
@@ -238,9 +256,10 @@ class FusionState:
         return float(0.5 * (1.0 + math.tanh(0.5 * float(z))))
 
 
-def _loglik(p: FloatArray, y: FloatArray) -> float:
+def _loglik(p: FloatArray, y: FloatArray, weights: FloatArray | None = None) -> float:
     p = np.clip(p, 1e-9, 1 - 1e-9)
-    return float(np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)))
+    terms = y * np.log(p) + (1 - y) * np.log(1 - p)
+    return float(np.sum(terms if weights is None else weights * terms))
 
 
 def _binary_reliability(x: FloatArray, y: FloatArray) -> Reliability:
@@ -271,8 +290,16 @@ def fit_fusion(
             best: tuple[float, float] = (-math.inf, 0.0)
             for decay in DECAYS:
                 cols = ChannelFeature(name, kind, decay=decay).columns(x)[keep]
-                coef, b = fit_logistic(cols, y[keep], l2)
-                best = max(best, (_loglik(_sigmoid(cols @ coef + b), y[keep]), decay))
+                # Few distinct rows: fit on them, weighted by count (the same log-loss).
+                # (onset is a function of the first two columns, which key the rows.)
+                key = cols[:, 0] + 1j * cols[:, 1]
+                _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+                rows = cols[first]
+                count = np.bincount(inverse).astype(np.float64)
+                mean_y = np.bincount(inverse, weights=y[keep]) / count
+                coef, b = fit_logistic(rows, mean_y, l2, weights=count)
+                p = _sigmoid(rows @ coef + b)
+                best = max(best, (_loglik(p, mean_y, count), decay))
             channels.append(ChannelFeature(name, kind, decay=best[1]))
             reliability[name] = _binary_reliability(x[keep], y[keep])
         elif kind == "numeric":
@@ -318,7 +345,10 @@ def hmm_posterior(binary: dict[str, FloatArray], iterations: int = 8) -> FloatAr
                 np.sum(seen * (on * np.log(p1) + (1 - on) * np.log(1 - p1)), axis=1),
             ]
         )
+        before = q
         q, trans = _forward_backward(np.exp(log_e - log_e.max(axis=1, keepdims=True)), trans)
+        if float(np.max(np.abs(q - before))) < CONVERGED:
+            break
     # Name the states: occupied is the one in which the channels fire more.
     return q if float(np.sum(p1)) >= float(np.sum(p0)) else 1 - q
 
