@@ -42,10 +42,9 @@ async def setup_iot_ml(api: HaApi) -> str:
     existing = await api.entries("iot_ml")
     if existing:
         return str(existing[0]["entry_id"])
-    states = await wait_for_entities(
-        api, ("person.", "sensor.outdoor_temperature", "binary_sensor.")
-    )
+    await wait_for_entities(api, ("person.", "sensor.outdoor_temperature", "binary_sensor."))
     await wait_for_state(api, "virtual_home.status", "ready")  # history is in the recorder
+    states = await wait_for_entities(api, ("device_tracker.phone_",))
     # The phones have the simulated history; person entities only follow them from now on.
     presence = sorted(e for e in states if e.startswith("device_tracker.phone_")) or sorted(
         e for e in states if e.startswith("person.")

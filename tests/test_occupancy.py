@@ -312,3 +312,25 @@ async def test_lighting_waits_for_dark_and_stays_off_when_switched_off(
     hass.states.async_set("light.living", "on", context=Context())
     await hass.async_block_till_done()
     assert hass.states.get(switch).attributes["paused"] is False
+
+
+async def test_home_with_silent_trackers_follows_its_zones(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Trackers configured but never known: the home learns and reads from its zones instead."""
+    freezer.move_to("2026-11-04 12:00:00+00:00")
+    set_home_states(hass)
+    hass.states.async_set("person.alex", "unknown")
+    entry = make_entry()
+    await setup_entry(hass, entry)
+    coordinator: IotMlCoordinator = entry.runtime_data
+    now = dt_util.utcnow().timestamp()
+    learner = coordinator.zones["zone0"].learner
+    learner.forget()
+    learner.load_history(_history(now)["zone0"], now)
+    await coordinator.async_train()
+    await hass.async_block_till_done()
+    assert hass.states.get("binary_sensor.test_home_occupancy").state == STATE_OFF
+    hass.states.async_set(MOTION, "on", {"device_class": "motion"})
+    await _tick(hass, freezer)
+    assert hass.states.get("binary_sensor.test_home_occupancy").state == STATE_ON

@@ -1,6 +1,7 @@
 """One coordinator per home: collects zone data live and from history, trains, persists."""
 
 import asyncio
+import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -283,7 +284,7 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
         """Recompute a zone's occupancy now and forecast; True when the change is worth pushing."""
         occupancy = runtime.learner.occupancy
         p = runtime.learner.occupancy_now(ts)
-        if occupancy is None or p is None:
+        if occupancy is None or p is None or math.isnan(p):
             changed = runtime.occupancy is not None
             runtime.occupancy = None
             return changed
@@ -296,10 +297,11 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
         )
 
     def _update_home_occupancy(self, ts: float) -> None:
-        """Without presence trackers the home is occupied when any zone is (zones independent)."""
+        """Without presence (none configured, or none known now) the home is occupied when any
+        zone is (zones taken as independent)."""
         home = self.zones[HOME_KEY]
         model = home.learner.occupancy
-        if home.has_presence or model is None:
+        if model is None or (home.has_presence and home.occupancy is not None):
             return
         zones = [
             z.occupancy.probability for z in self.zones.values() if z.occupancy and z is not home
@@ -348,7 +350,7 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
     ) -> tuple[FloatArray, int] | None:
         """P(anyone in any zone) over the home's window, from the zones just trained."""
         home = self.zones[HOME_KEY]
-        if home.has_presence or not posteriors:
+        if not posteriors:
             return None
         end = home.learner.end_slot() or max(end for _, end in posteriors.values())
         length = home.learner.days_kept * SLOTS_PER_DAY

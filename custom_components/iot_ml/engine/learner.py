@@ -181,7 +181,7 @@ class Learner:
         return out, start
 
     def occupancy_now(self, now: float) -> float | None:
-        """P(occupied) now, None before an occupancy model is trained."""
+        """P(occupied) now; None before an occupancy model is trained, NaN when nothing is known."""
         if self.occupancy is None:
             return None
         recent, start = self.recent(now)

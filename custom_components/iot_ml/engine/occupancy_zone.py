@@ -92,10 +92,9 @@ class ZoneOccupancy:
 
     def probability(self, recent: dict[str, FloatArray], start_slot: int) -> float:
         """P(occupied) in the last slot of ``recent`` (series starting at ``start_slot``)."""
-        if self.presence:
+        if self.presence:  # NaN when no tracker is known now: the caller falls back
             latest = [recent[k][-1:] for k in self.presence if k in recent]
-            value = float(anyone(latest)[0]) if latest else math.nan
-            return 0.5 if math.isnan(value) else value
+            return float(anyone(latest)[0]) if latest else math.nan
         if self.fusion is None:
             return float(self.routine.prior_at(start_slot + _length(recent) - 1, 1)[0])
         data = {k: recent[k] for k in self.fusion.fusion_names() if k in recent}
@@ -158,7 +157,11 @@ def fit_zone_occupancy(
     presence = presence_keys(specs)
     data = {k: slots[k] for k in kinds if k in slots}
     if presence:
-        labels = anyone([slots[k] for k in presence if k in slots])
+        # Trackers where they are known; the zones' combined occupancy (if given) elsewhere.
+        tracked = anyone([slots[k] for k in presence if k in slots])
+        labels = tracked if labels is None else np.where(np.isnan(tracked), labels, tracked)
+        if np.isnan(labels).all():
+            return None
     series = [*data.values(), *([] if labels is None else [labels])]
     if not series:
         return None
