@@ -1,10 +1,10 @@
 """One coordinator per home: collects zone data live and from history, trains, persists."""
 
 import asyncio
-import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+import math
 from typing import Any, override
 
 from homeassistant.config_entries import ConfigEntry
