@@ -101,7 +101,15 @@ def set_home_states(hass: HomeAssistant) -> None:
     hass.states.async_set(
         "climate.living",
         "heat",
-        {"current_temperature": 20.5, "temperature": 21, "hvac_action": "idle"},
+        {
+            "current_temperature": 20.5,
+            "temperature": 21,
+            "hvac_action": "idle",
+            "hvac_modes": ["off", "heat"],
+            "min_temp": 7,
+            "max_temp": 30,
+            "supported_features": 1,  # target temperature
+        },
     )
     hass.states.async_set("light.living", "off")
 

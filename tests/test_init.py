@@ -29,6 +29,14 @@ async def test_setup_creates_devices_and_status(
         "next_departure",
         "prediction_quality",
         "occupancy_lighting",
+        "heating_rate",
+        "loss_rate",
+        "time_constant",
+        "predicted_temperature",
+        "time_to_target",
+        "next_preheat",
+        "heating_fault",
+        "smart_climate",
     }
     state = hass.states.get("sensor.living_room_learning_status")
     assert state is not None

@@ -18,6 +18,11 @@ OCCUPANCY = BinarySensorEntityDescription(
     translation_key="occupancy",
     device_class=BinarySensorDeviceClass.OCCUPANCY,
 )
+HEATING_FAULT = BinarySensorEntityDescription(
+    key="heating_fault",
+    translation_key="heating_fault",
+    device_class=BinarySensorDeviceClass.PROBLEM,
+)
 
 
 async def async_setup_entry(
@@ -29,12 +34,13 @@ async def async_setup_entry(
     coordinator = entry.runtime_data
     if coordinator.learns_occupancy(HOME_KEY):
         async_add_entities([IotMlOccupancySensor(coordinator, HOME_KEY, OCCUPANCY)])
-    for zone_id in coordinator.zone_configs:
+    for zone_id, zone in coordinator.zone_configs.items():
+        entities: list[IotMlEntity] = []
         if coordinator.learns_occupancy(zone_id):
-            async_add_entities(
-                [IotMlOccupancySensor(coordinator, zone_id, OCCUPANCY)],
-                config_subentry_id=zone_id,
-            )
+            entities.append(IotMlOccupancySensor(coordinator, zone_id, OCCUPANCY))
+        if zone.climate:
+            entities.append(IotMlHeatingFaultSensor(coordinator, zone_id, HEATING_FAULT))
+        async_add_entities(entities, config_subentry_id=zone_id)
 
 
 class IotMlOccupancySensor(IotMlEntity, BinarySensorEntity):
@@ -51,3 +57,20 @@ class IotMlOccupancySensor(IotMlEntity, BinarySensorEntity):
         """The probability behind the state."""
         occupancy = self.snapshot.occupancy
         return {"probability": None if occupancy is None else round(100 * occupancy.probability, 1)}
+
+
+class IotMlHeatingFaultSensor(IotMlEntity, BinarySensorEntity):
+    """On while the heater runs but the zone warms far slower than learned, for long enough."""
+
+    @property
+    def is_on(self) -> bool | None:
+        """Whether the heating looks faulty; unknown before a thermal model exists."""
+        thermal = self.snapshot.thermal
+        return None if thermal is None else thermal.fault
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """The learned heat-up rate the heater is measured against."""
+        thermal = self.snapshot.thermal
+        rate = None if thermal is None else thermal.rates.heat_up_c_per_h
+        return {"learned_heating_rate": None if rate is None else round(rate, 2)}

@@ -29,6 +29,7 @@ from .engine.types import FloatArray, LearnerStatus, Role
 from .history import async_read_history
 from .models import HomeConfig, zones_of
 from .storage import LearnedStateStore, StorageCorruptError, StoredState
+from .thermal_state import ThermalSnapshot, thermal_snapshot
 
 type IotMlConfigEntry = ConfigEntry[IotMlCoordinator]
 
@@ -58,6 +59,7 @@ class ZoneRuntime:
     state: LearningState = LearningState.COLLECTING
     by_entity: dict[str, list[ChannelSource]] = field(default_factory=dict)
     occupancy: OccupancySnapshot | None = None
+    thermal: ThermalSnapshot | None = None
     # Entities whose changes move P(occupied) now.
     occupancy_entities: set[str] = field(default_factory=set)
 
@@ -109,6 +111,7 @@ class ZoneSnapshot:
     status: LearnerStatus
     next_training: datetime | None
     occupancy: OccupancySnapshot | None = None
+    thermal: ThermalSnapshot | None = None
 
 
 class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
@@ -278,7 +281,36 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
                 runtime.learner.advance(ts)
                 self._update_occupancy(runtime, ts)
             self._update_home_occupancy(ts)
+            for runtime in self.zones.values():
+                self._update_thermal(runtime, ts)
         self.async_set_updated_data(self._snapshots())
+
+    def _outdoor(self, end: int, length: int) -> FloatArray | None:
+        """The home's outdoor temperature for ``[end - length, end)``, if it has a sensor."""
+        home = self.zones[HOME_KEY].learner
+        key = next((s.key for s in home.channels.values() if s.role is Role.OUTDOOR), None)
+        return None if key is None else home.buffers[key].window(end, length)
+
+    def _update_thermal(self, runtime: ZoneRuntime, ts: float) -> None:
+        """Step the zone's heating-fault and window watch; refresh its thermal readings."""
+        model = runtime.learner.thermal
+        state = runtime.learner.thermal_now(ts, self._outdoor)
+        zone = self.zone_configs.get(runtime.key)
+        if model is None or state is None or zone is None:
+            runtime.thermal = None
+            return
+        occupancy = runtime.occupancy
+        watch = runtime.learner.watch
+        runtime.thermal = thermal_snapshot(
+            model,
+            state,
+            home=self.home,
+            climate=self.hass.states.get(zone.climate) if zone.climate else None,
+            window_open=watch.window.open,
+            fault=watch.fault.fault,
+            p_occupied=None if occupancy is None else occupancy.probability,
+            forecast=None if occupancy is None else occupancy.forecast.series,
+        )
 
     def _update_occupancy(self, runtime: ZoneRuntime, ts: float) -> bool:
         """Recompute a zone's occupancy now and forecast; True when the change is worth pushing."""
@@ -342,6 +374,8 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
             for key in wanted:
                 self._update_occupancy(self.zones[key], now)
             self._update_home_occupancy(now)
+            for key in wanted:
+                self._update_thermal(self.zones[key], now)
             self.async_set_updated_data(self._snapshots())
             await self.async_save()
 
@@ -361,7 +395,10 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
     ) -> TrainedModel | None:
         learner = runtime.learner
         learner.advance(dt_util.utcnow().timestamp())
-        data = learner.training_input(*labels) if labels else learner.training_input()
+        if labels:
+            data = learner.training_input(*labels, outdoor=self._outdoor)
+        else:
+            data = learner.training_input(outdoor=self._outdoor)
         if data is None:
             runtime.state = LearningState.COLLECTING
             self.async_set_updated_data(self._snapshots())
@@ -395,6 +432,7 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
                 self.zones[key].learner.forget()
                 self.zones[key].state = LearningState.COLLECTING
                 self.zones[key].occupancy = None
+                self.zones[key].thermal = None
             await self.async_save()
         self.async_set_updated_data(self._snapshots())
         if relearn_history:
@@ -473,7 +511,11 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
         next_training = self.next_training()
         return {
             key: ZoneSnapshot(
-                runtime.state, runtime.learner.status(now), next_training, runtime.occupancy
+                runtime.state,
+                runtime.learner.status(now),
+                next_training,
+                runtime.occupancy,
+                runtime.thermal,
             )
             for key, runtime in self.zones.items()
         }

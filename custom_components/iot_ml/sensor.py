@@ -11,7 +11,7 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import PERCENTAGE, EntityCategory
+from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfTemperature, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
@@ -22,6 +22,7 @@ from .coordinator import IotMlConfigEntry, IotMlCoordinator, LearningState, Zone
 from .engine.grid import SLOT_SECONDS
 from .engine.occupancy_routine import Transition
 from .entity import IotMlEntity
+from .thermal_state import ThermalSnapshot
 
 PARALLEL_UPDATES = 0
 FORECAST_STEP_SLOTS = 3  # the 24 h forecast attribute has a point every 15 minutes
@@ -175,11 +176,93 @@ OCCUPANCY_SENSORS: tuple[IotMlSensorEntityDescription, ...] = (
 )
 
 
+def _thermal(
+    read: Callable[[ThermalSnapshot], float | None],
+) -> Callable[[ZoneSnapshot], float | None]:
+    def value(snapshot: ZoneSnapshot) -> float | None:
+        found = None if snapshot.thermal is None else read(snapshot.thermal)
+        return None if found is None else round(found, 2)
+
+    return value
+
+
+def _preheat_start(snapshot: ZoneSnapshot) -> datetime | None:
+    decision = None if snapshot.thermal is None else snapshot.thermal.decision
+    if decision is None or decision.preheat_start is None:
+        return None
+    return dt_util.utc_from_timestamp(decision.preheat_start)
+
+
+def _preheat_attributes(snapshot: ZoneSnapshot) -> dict[str, Any]:
+    decision = None if snapshot.thermal is None else snapshot.thermal.decision
+    arrival = None if decision is None else decision.arrival
+    return {
+        "reason": None if decision is None else decision.reason,
+        "predicted_arrival": None
+        if arrival is None
+        else dt_util.utc_from_timestamp(arrival).isoformat(),
+    }
+
+
+def _rate(
+    unit: str, key: str, read: Callable[[ThermalSnapshot], float | None], **kwargs: Any
+) -> IotMlSensorEntityDescription:
+    return IotMlSensorEntityDescription(
+        key=key,
+        translation_key=key,
+        native_unit_of_measurement=unit,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=_thermal(read),
+        **kwargs,
+    )
+
+
+RATE_UNIT = f"{UnitOfTemperature.CELSIUS}/h"
+
+THERMAL_SENSORS: tuple[IotMlSensorEntityDescription, ...] = (
+    _rate(
+        RATE_UNIT, "heating_rate", lambda t: t.rates.heat_up_c_per_h, suggested_display_precision=2
+    ),
+    _rate(RATE_UNIT, "loss_rate", lambda t: t.rates.loss_c_per_h, suggested_display_precision=2),
+    _rate(
+        UnitOfTime.HOURS,
+        "time_constant",
+        lambda t: t.rates.time_constant_h,
+        suggested_display_precision=1,
+        entity_category=EntityCategory.DIAGNOSTIC,
+    ),
+    _rate(
+        UnitOfTemperature.CELSIUS,
+        "predicted_temperature",
+        lambda t: t.predicted_1h,
+        device_class=SensorDeviceClass.TEMPERATURE,
+        suggested_display_precision=1,
+    ),
+    _rate(
+        UnitOfTime.MINUTES,
+        "time_to_target",
+        lambda t: t.minutes_to_target,
+        device_class=SensorDeviceClass.DURATION,
+        suggested_display_precision=0,
+    ),
+    IotMlSensorEntityDescription(
+        key="next_preheat",
+        translation_key="next_preheat",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=_preheat_start,
+        attributes_fn=_preheat_attributes,
+    ),
+)
+
+
 def _descriptions(coordinator: IotMlCoordinator, key: str) -> list[IotMlSensorEntityDescription]:
     descriptions = [LEARNING_STATUS]
     if coordinator.learns_occupancy(key):
         descriptions += OCCUPANCY_SENSORS
         descriptions += [horizon_description(m) for m in coordinator.home.horizons]
+    zone = coordinator.zone_configs.get(key)
+    if zone is not None and zone.climate:
+        descriptions += THERMAL_SENSORS
     return descriptions
 
 

@@ -19,10 +19,15 @@ import probatio as vol
 
 from .const import DOMAIN, HOME_KEY
 from .coordinator import IotMlConfigEntry, IotMlCoordinator
+from .engine.climate_policy import plan_heating
+from .engine.grid import SLOT_SECONDS
 
 SERVICE_TRAIN = "train"
 SERVICE_RESET = "reset"
 SERVICE_PREDICTION = "prediction"
+SERVICE_PLAN_HEATING = "plan_heating"
+ATTR_TARGET = "target_temperature"
+ATTR_AT = "at"
 ATTR_CONFIG_ENTRY_ID = "config_entry_id"
 ATTR_ZONE = "zone"
 ATTR_RELEARN_HISTORY = "relearn_history"
@@ -36,6 +41,14 @@ _TARGET = {
 }
 TRAIN_SCHEMA = vol.Schema(_TARGET)
 RESET_SCHEMA = vol.Schema({**_TARGET, vol.Optional(ATTR_RELEARN_HISTORY, default=True): cv.boolean})
+PLAN_HEATING_SCHEMA = vol.Schema(
+    {
+        vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
+        vol.Required(ATTR_ZONE): cv.string,
+        vol.Optional(ATTR_TARGET): vol.All(vol.Coerce(float), vol.Range(min=5, max=35)),
+        vol.Optional(ATTR_AT): cv.datetime,
+    }
+)
 PREDICTION_SCHEMA = vol.Schema(
     {**_TARGET, vol.Optional(ATTR_START): cv.datetime, vol.Optional(ATTR_END): cv.datetime}
 )
@@ -170,6 +183,47 @@ async def _async_prediction(call: ServiceCall) -> ServiceResponse:
     }
 
 
+async def _async_plan_heating(call: ServiceCall) -> ServiceResponse:
+    """When to start heating a zone to reach a temperature at a time, and what to expect."""
+    coordinator, keys = _targets(call.hass, call)[0]
+    runtime = coordinator.zones[keys[0]]
+    model, thermal = runtime.learner.thermal, runtime.thermal
+    if model is None or thermal is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="no_thermal_model",
+            translation_placeholders={"zone": runtime.name},
+        )
+    decision = thermal.decision
+    default_at = decision.arrival or (dt_util.utcnow() + timedelta(hours=1)).timestamp()
+    at = _aware(call.data.get(ATTR_AT), dt_util.utc_from_timestamp(default_at))
+    now = dt_util.utcnow()
+    if not now < at <= now + FORECAST_SPAN:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="invalid_plan_time",
+            translation_placeholders={"hours": str(int(FORECAST_SPAN.total_seconds() // 3600))},
+        )
+    target = float(call.data.get(ATTR_TARGET, coordinator.home.comfort_temperature))
+    plan = plan_heating(
+        thermal.state, model, target, at.timestamp(), floor=coordinator.home.eco_temperature
+    )
+    origin = thermal.state.slot * SLOT_SECONDS
+    return {
+        "zone": runtime.name,
+        "current_temperature": round(thermal.state.temperature, 2),
+        "target_temperature": target,
+        "at": _iso(plan.at),
+        "start": _iso(plan.start),
+        "reachable": plan.reachable,
+        "heating_hours": round(plan.energy_kwh, 2),
+        "trajectory": [
+            {"datetime": _iso(origin + (k + 1) * SLOT_SECONDS), "temperature": round(float(t), 2)}
+            for k, t in enumerate(plan.trajectory)
+        ],
+    }
+
+
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the actions (once, for all homes)."""
@@ -186,5 +240,12 @@ def async_setup_services(hass: HomeAssistant) -> None:
         SERVICE_PREDICTION,
         _async_prediction,
         schema=PREDICTION_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_PLAN_HEATING,
+        _async_plan_heating,
+        schema=PLAN_HEATING_SCHEMA,
         supports_response=SupportsResponse.ONLY,
     )

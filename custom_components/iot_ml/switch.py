@@ -1,10 +1,11 @@
-"""Switches that let iot_ml act: occupancy lighting per zone with lights."""
+"""Switches that let iot_ml act: occupancy lighting and smart climate per zone."""
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import IotMlConfigEntry
 from .lighting import OccupancyLightingSwitch
+from .smart_climate import SmartClimateSwitch
 
 PARALLEL_UPDATES = 0
 
@@ -14,10 +15,12 @@ async def async_setup_entry(
     entry: IotMlConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add an occupancy-lighting switch to every zone with lights and occupancy evidence."""
+    """Occupancy lighting for zones with lights, smart climate for zones with a thermostat."""
     coordinator = entry.runtime_data
     for zone_id, zone in coordinator.zone_configs.items():
+        switches: list[OccupancyLightingSwitch | SmartClimateSwitch] = []
         if zone.lights and coordinator.learns_occupancy(zone_id):
-            async_add_entities(
-                [OccupancyLightingSwitch(coordinator, zone_id)], config_subentry_id=zone_id
-            )
+            switches.append(OccupancyLightingSwitch(coordinator, zone_id))
+        if zone.climate:
+            switches.append(SmartClimateSwitch(coordinator, zone_id))
+        async_add_entities(switches, config_subentry_id=zone_id)

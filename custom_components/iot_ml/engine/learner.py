@@ -1,6 +1,7 @@
 """Per-zone learner: collects channels on the slot grid and learns what is normal for them."""
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 import math
 from typing import Any
@@ -12,6 +13,15 @@ from .buffer import ChannelBuffer
 from .grid import SLOTS_PER_DAY, slot_of
 from .occupancy_zone import RECENT_SLOTS, ZoneOccupancy, fit_zone_occupancy, occupancy_kinds
 from .profile import WeeklyProfile, fit_weekly_profile
+from .thermal import ThermalModel, ThermalSeries, ThermalState
+from .thermal_zone import (
+    CONTEXT_SLOTS,
+    ThermalWatch,
+    climate_keys,
+    fit_zone_thermal,
+    live_state,
+    thermal_series,
+)
 from .types import (
     ChannelSpec,
     ChannelStatus,
@@ -35,6 +45,7 @@ class TrainingInput:
     specs: list[ChannelSpec] = field(default_factory=list)
     # Occupancy labels for a zone without its own evidence (the home without presence trackers).
     labels: FloatArray | None = None
+    outdoor: FloatArray | None = None  # the home's outdoor temperature over the same window
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +58,7 @@ class TrainedModel:
     # P(occupied) over the training window (ending at ``end_slot``), not persisted.
     posterior: FloatArray | None = None
     end_slot: int | None = None
+    thermal: ThermalModel | None = None
 
 
 def train(data: TrainingInput, now: float) -> TrainedModel:
@@ -61,7 +73,8 @@ def train(data: TrainingInput, now: float) -> TrainedModel:
     if occupancy is not None:
         n = len(next(iter(data.slots.values()))) if data.slots else 0
         posterior = occupancy.posterior(data.slots, data.end_slot - n) if n else None
-    return TrainedModel(profiles, now, occupancy, posterior, data.end_slot)
+    thermal = fit_zone_thermal(data.slots, data.specs, data.end_slot, data.tz, data.outdoor)
+    return TrainedModel(profiles, now, occupancy, posterior, data.end_slot, thermal)
 
 
 class Learner:
@@ -77,6 +90,8 @@ class Learner:
         self.gaps: dict[str, Counter[str]] = {key: Counter() for key in self.channels}
         self.profiles: dict[str, WeeklyProfile] = {}
         self.occupancy: ZoneOccupancy | None = None
+        self.thermal: ThermalModel | None = None
+        self.watch = ThermalWatch()
         self.trained_at: float | None = None
 
     # -- collecting ---------------------------------------------------------------------------
@@ -138,12 +153,16 @@ class Learner:
         return max(ends) if ends else None
 
     def training_input(
-        self, labels: FloatArray | None = None, end_slot: int | None = None
+        self,
+        labels: FloatArray | None = None,
+        end_slot: int | None = None,
+        outdoor: Callable[[int, int], FloatArray | None] | None = None,
     ) -> TrainingInput | None:
         """Copy the data training needs, or None when nothing was collected yet.
 
         ``labels`` (occupancy for the learning window, ending at this learner's newest slot or,
         when it has none, at ``end_slot``) teach a zone without evidence of its own.
+        ``outdoor(end, length)`` reads the home's outdoor temperature for the window.
         """
         length = self.days_kept * SLOTS_PER_DAY
         if labels is not None and len(labels) != length:
@@ -154,12 +173,20 @@ class Learner:
         if end is None:
             return None
         slots = {key: buffer.window(end, length) for key, buffer in self.buffers.items()}
-        return TrainingInput(slots, end, self.tz, list(self.channels.values()), labels)
+        return TrainingInput(
+            slots,
+            end,
+            self.tz,
+            list(self.channels.values()),
+            labels,
+            None if outdoor is None else outdoor(end, length),
+        )
 
     def apply(self, model: TrainedModel) -> None:
         """Install a freshly trained model."""
         self.profiles = dict(model.profiles)
         self.occupancy = model.occupancy
+        self.thermal = model.thermal
         self.trained_at = model.trained_at
 
     # -- reading live -------------------------------------------------------------------------
@@ -187,11 +214,41 @@ class Learner:
         recent, start = self.recent(now)
         return self.occupancy.probability(recent, start)
 
+    def thermal_now(
+        self, now: float, outdoor: Callable[[int, int], FloatArray | None] | None
+    ) -> ThermalState | None:
+        """Step the heating-fault and open-window watch over new slots; the state now.
+
+        None without a thermal model or a known temperature. The open slot's current values
+        end the series, so the state is that of now's slot.
+        """
+        keys = climate_keys(list(self.channels.values()))
+        if self.thermal is None or keys is None:
+            return None
+        self.advance(now)
+        end = slot_of(now)
+        start = end - CONTEXT_SLOTS
+        slots = {
+            k: np.append(self.buffers[k].window(end, CONTEXT_SLOTS), self.buffers[k].held)
+            for k in keys
+        }
+        out = None if outdoor is None else outdoor(end + 1, CONTEXT_SLOTS + 1)
+        series = thermal_series(slots, keys, start, out)
+        closed = ThermalSeries(
+            start,
+            series.temperature[:-1],
+            series.heating[:-1],
+            series.outdoor[:-1],
+        )
+        self.watch.step(self.thermal, closed)
+        return live_state(self.thermal, series)
+
     def forget(self) -> None:
         """Drop everything collected and learned."""
         fresh = Learner(list(self.channels.values()), self.days_kept, self.tz)
         self.buffers, self.samples, self.gaps = fresh.buffers, fresh.samples, fresh.gaps
         self.profiles, self.occupancy, self.trained_at = {}, None, None
+        self.thermal, self.watch = None, ThermalWatch()
 
     # -- reporting ----------------------------------------------------------------------------
 
@@ -244,6 +301,8 @@ class Learner:
             "channels": meta_channels,
             "profiles": {key: p.to_json() for key, p in self.profiles.items()},
             "occupancy": None if self.occupancy is None else self.occupancy.to_json(),
+            "thermal": None if self.thermal is None else self.thermal.to_json(),
+            "watch": self.watch.to_json(),
             "trained_at": self.trained_at,
         }
         return meta, arrays
@@ -273,6 +332,10 @@ class Learner:
             }
             occupancy = meta.get("occupancy")
             self.occupancy = None if occupancy is None else ZoneOccupancy.from_json(occupancy)
+            thermal = meta.get("thermal")
+            self.thermal = None if thermal is None else ThermalModel.from_json(thermal)
+            watch = meta.get("watch")
+            self.watch = ThermalWatch() if watch is None else ThermalWatch.from_json(watch)
             trained = meta["trained_at"]
             self.trained_at = None if trained is None else float(trained)
         except ValueError, KeyError, TypeError:
