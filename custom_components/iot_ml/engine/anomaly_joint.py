@@ -1,0 +1,152 @@
+"""Per-zone joint check: a reading that disagrees with the zone's other sensors.
+
+The zone's channels (e.g. temperature, its rate of change, heater power, "heating" 0/1, CO2)
+get a running mean and covariance with forgetting. From the precision matrix each channel's
+residual given all the others falls out at once (``P d / diag(P)``), so "temperature falls while
+the heating runs" or "one thermometer drifts away from its neighbours" shows up as a large
+conditional z, and the overall Mahalanobis distance (Hotelling's T²) scores the whole zone.
+Call it once per slot (cost: a small matrix product), not per reading.
+"""
+
+from dataclasses import dataclass
+import math
+from typing import Any
+
+import numpy as np
+
+from .anomaly_episodes import EpisodeTracker
+from .anomaly_stats import TailCalibrator
+from .anomaly_types import AnomalyResult, Episode, Kind, alert_tail
+from .types import FloatArray
+
+STATE_VERSION = 1
+RIDGE = 1e-3  # relative shrinkage of the covariance toward its diagonal, keeps it invertible
+REFRESH = 12  # samples between precision-matrix refreshes
+
+
+@dataclass(frozen=True, slots=True)
+class JointConfig:
+    """Which channels of a zone are checked together."""
+
+    key: str
+    channels: tuple[str, ...]
+    sensitivity: float = 0.5
+    half_life: float = 2016.0  # samples (a week of slots)
+    warmup: int = 288  # samples before alerts
+    clear_after: float = 900.0
+    refractory: float = 3600.0
+
+
+class JointDetector:
+    """Running Gaussian model of a zone's channels; alerts on the channel that disagrees most."""
+
+    def __init__(self, config: JointConfig) -> None:
+        self.config = config
+        d = len(config.channels)
+        self.mean: FloatArray = np.zeros(d)
+        self.cov: FloatArray = np.eye(d)
+        self.n = 0.0
+        self.samples = 0
+        self.calibrator = TailCalibrator(half_life=config.half_life)
+        self.tracker = EpisodeTracker(config.key, config.clear_after, config.refractory)
+        self._precision: FloatArray = np.eye(d)
+        self._since_refresh = REFRESH
+        self._p_alert = alert_tail(config.sensitivity)
+
+    def residuals(self, values: dict[str, float | None]) -> tuple[FloatArray, float]:
+        """Conditional z of each channel given the others, and sqrt(T² / channels)."""
+        x = np.array([_or_nan(values.get(c)) for c in self.config.channels])
+        d = np.where(np.isnan(x), 0.0, x - self.mean)
+        if self._since_refresh >= REFRESH:
+            self._refresh()
+        pd = self._precision @ d
+        diag = np.diag(self._precision)
+        z = pd / np.sqrt(diag)
+        t2 = float(d @ pd)
+        return z, math.sqrt(max(t2, 0.0) / len(d))
+
+    def update(
+        self, ts: float, values: dict[str, float | None], *, learn: bool = True
+    ) -> AnomalyResult:
+        """Score one slot of the zone's channels (None/NaN = missing) and learn it."""
+        z, t = self.residuals(values)
+        p = self.calibrator.tail(t)
+        worst = int(np.argmax(np.abs(z)))
+        kind = Kind.SPIKE if z[worst] > 0 else Kind.DROP
+        tracker = self.tracker
+        alert: Episode | None = None
+        cleared = tracker.step(ts, p < math.sqrt(self._p_alert))
+        if self.samples >= self.config.warmup and p < self._p_alert and tracker.can_alert(ts):
+            channel = self.config.channels[worst]
+            alert = tracker.start(
+                ts,
+                kind,
+                score=1.0 - p,
+                value=_or_nan(values.get(channel)),
+                about=f"{self.config.key}/{channel}",
+            )
+        if learn and (tracker.open is None or not tracker.confirmed):
+            self._learn(values, weight=0.1 if tracker.open is not None else 1.0)
+            if tracker.open is None and self.samples > self.config.warmup // 2:
+                self.calibrator.add(t)  # not the first samples: the model is still settling
+        open_ep = tracker.open
+        return AnomalyResult(
+            1.0 - p,
+            None if open_ep is None else open_ep.kind,
+            None,
+            None,
+            alert=alert,
+            cleared=cleared,
+            episode_id=None if open_ep is None else open_ep.id,
+        )
+
+    def _learn(self, values: dict[str, float | None], weight: float) -> None:
+        x = np.array([_or_nan(values.get(c)) for c in self.config.channels])
+        x = np.where(np.isnan(x), self.mean, x)
+        self.samples += 1
+        self.n = min(self.n + weight, self.config.half_life)
+        a = weight / self.n
+        d = x - self.mean
+        self.mean = np.asarray(self.mean + a * d, dtype=np.float64)
+        self.cov = np.asarray((1.0 - a) * (self.cov + a * np.outer(d, d)), dtype=np.float64)
+        self._since_refresh += 1
+
+    def _refresh(self) -> None:
+        var = np.diag(self.cov).copy()
+        scale = np.maximum(var, 1e-12)
+        shrunk = self.cov + RIDGE * np.diag(scale) + 1e-12 * np.eye(len(var))
+        self._precision = np.asarray(np.linalg.inv(shrunk), dtype=np.float64)
+        self._since_refresh = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON."""
+        return {
+            "version": STATE_VERSION,
+            "channels": list(self.config.channels),
+            "mean": [float(x) for x in self.mean],
+            "cov": [[float(x) for x in row] for row in self.cov],
+            "n": self.n,
+            "samples": self.samples,
+            "calibrator": self.calibrator.to_json(),
+            "tracker": self.tracker.to_json(),
+        }
+
+    @classmethod
+    def from_json(cls, config: JointConfig, data: dict[str, Any]) -> JointDetector:
+        """Inverse of ``to_json``; ``ValueError`` on another version or other channels."""
+        if data.get("version") != STATE_VERSION:
+            raise ValueError(f"unsupported joint state version {data.get('version')}")
+        if tuple(data["channels"]) != config.channels:
+            raise ValueError("the zone's channels changed")
+        det = cls(config)
+        det.mean = np.array(data["mean"], dtype=np.float64)
+        det.cov = np.array(data["cov"], dtype=np.float64)
+        det.n = float(data["n"])
+        det.samples = int(data["samples"])
+        det.calibrator = TailCalibrator.from_json(data["calibrator"], config.half_life)
+        det.tracker = EpisodeTracker.from_json(config.key, data["tracker"])
+        return det
+
+
+def _or_nan(value: float | None) -> float:
+    return math.nan if value is None else float(value)

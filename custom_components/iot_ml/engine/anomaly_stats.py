@@ -1,0 +1,143 @@
+"""Small streaming statistics for the anomaly detectors, in plain floats (speed: no numpy per sample)."""
+
+from dataclasses import dataclass, field
+import math
+from typing import Any
+
+from .grid import SLOTS_PER_DAY, slot_of
+from .timebase import hour_of_week
+
+BINS = 48  # |z| histogram bins on a log scale: bin = floor(8 ln(1 + |z|)), z up to ~400
+PRIOR_WEIGHT = 20.0  # pseudo-samples of a Laplace tail, so a short history is not overconfident
+GROWTH_LIMIT = 1e12
+
+
+def _bin(z: float) -> int:
+    return min(BINS - 1, int(8.0 * math.log1p(z)))
+
+
+def bin_floor(b: int) -> float:
+    """Smallest |z| falling in bin ``b``."""
+    return math.expm1(b / 8.0)
+
+
+@dataclass(slots=True)
+class TailCalibrator:
+    """Turns a sensor's |z| into a tail probability using that sensor's own history.
+
+    Empirical (with forgetting) plus a Laplace prior, so "1 - tail" means the same on any sensor.
+    Forgetting is done by growing the weight of new samples instead of shrinking old ones: O(1).
+    """
+
+    half_life: float = 8064.0  # samples (4 weeks of 5-minute readings)
+    counts: list[float] = field(default_factory=lambda: [0.0] * BINS)
+    total: float = 0.0
+    unit: float = 1.0  # weight of the next sample
+
+    def tail(self, z: float) -> float:
+        """P(|Z| >= z) for this sensor."""
+        b = _bin(z)
+        upper = sum(self.counts[b + 1 :]) + 0.5 * self.counts[b]
+        n = self.total / self.unit
+        return (upper / self.unit + PRIOR_WEIGHT * math.exp(-z)) / (n + PRIOR_WEIGHT)
+
+    def add(self, z: float) -> None:
+        """Learn one |z|."""
+        self.counts[_bin(z)] += self.unit
+        self.total += self.unit
+        self.unit *= 2.0 ** (1.0 / self.half_life)
+        if self.unit > GROWTH_LIMIT:
+            self.counts = [c / self.unit for c in self.counts]
+            self.total /= self.unit
+            self.unit = 1.0
+
+    def z_at(self, p: float) -> float:
+        """Smallest |z| whose tail probability is at most ``p`` (for the expected range)."""
+        for b in range(BINS):
+            z = bin_floor(b)
+            if self.tail(z) <= p:
+                return z
+        return bin_floor(BINS)
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON."""
+        scale = self.unit
+        return {"counts": [round(c / scale, 4) for c in self.counts], "total": self.total / scale}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], half_life: float) -> TailCalibrator:
+        """Inverse of ``to_json``."""
+        counts = [float(c) for c in data["counts"]]
+        if len(counts) != BINS:
+            raise ValueError("calibrator must have 48 bins")
+        return cls(half_life=half_life, counts=counts, total=float(data["total"]))
+
+
+class HourClock:
+    """Local hour of week of epoch times, from a table of one day of slots (fast per sample)."""
+
+    __slots__ = ("_first", "_table", "tz")
+
+    def __init__(self, tz: str) -> None:
+        self.tz = tz
+        self._first = 0
+        self._table: list[int] = []
+
+    def hour(self, ts: float) -> int:
+        """Local hour of week (Monday 00:00 = 0) at ``ts``."""
+        i = int(ts // 300.0) - self._first
+        if not 0 <= i < len(self._table):
+            self._first = slot_of(ts)
+            self._table = [int(h) for h in hour_of_week(self._first, SLOTS_PER_DAY, self.tz)]
+            i = 0
+        return self._table[i]
+
+
+@dataclass(slots=True)
+class RunLengths:
+    """The longest run (of stillness, silence or inactivity) seen at each local hour of day.
+
+    A run is credited to every hour it covered, with the length it had reached there; old
+    records fade (``fade`` per day), so a changed household is relearned.
+    """
+
+    longest: list[float] = field(default_factory=lambda: [0.0] * 24)
+    seen: list[float] = field(default_factory=lambda: [0.0] * 24)  # hours observed per hour of day
+    fade: float = 0.97
+
+    def observe(self, start: float, end: float, clock: HourClock) -> None:
+        """Learn a run from ``start`` to ``end`` (epoch seconds)."""
+        t = start
+        while t < end:
+            step = min(end, (t // 3600.0 + 1.0) * 3600.0)
+            h = clock.hour(t) % 24
+            self.longest[h] = max(self.longest[h], step - start)
+            t = step
+
+    def close_day(self) -> None:
+        """Let records fade; call once a day."""
+        self.longest = [x * self.fade for x in self.longest]
+
+    def count_hour(self, ts: float, clock: HourClock) -> None:
+        """Note that the hour of day at ``ts`` was observed (call once per hour)."""
+        self.seen[clock.hour(ts) % 24] += 1.0
+
+    def limit(self, ts: float, clock: HourClock, factor: float, floor: float) -> float | None:
+        """Run length beyond which ``ts``'s hour is unusual; None until a week of that hour was seen."""
+        h = clock.hour(ts) % 24
+        if self.seen[h] < 7.0:
+            return None
+        return max(floor, factor * self.longest[h])
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON."""
+        return {"longest": [round(x, 1) for x in self.longest], "seen": list(self.seen)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RunLengths:
+        """Inverse of ``to_json``."""
+        longest = [float(x) for x in data["longest"]]
+        seen = [float(x) for x in data["seen"]]
+        if len(longest) != 24 or len(seen) != 24:
+            raise ValueError("run lengths need 24 hours")
+        return cls(longest=longest, seen=seen)
