@@ -22,8 +22,11 @@ from custom_components.iot_ml.const import (
     CONF_HISTORY_DAYS,
     CONF_HORIZONS,
     CONF_LIGHTS,
+    CONF_NOTIFY_ENTITIES,
+    CONF_NOTIFY_SERVICES,
     CONF_OUTDOOR,
     CONF_PRESENCE,
+    CONF_SENSITIVITY,
     CONF_TRAINING_TIME,
     CONF_WATCHED,
     CONF_ZONES_FROM_AREAS,
@@ -190,6 +193,8 @@ async def test_user_flow_defaults_and_unnamed_location(hass: HomeAssistant) -> N
         CONF_TRAINING_TIME: DEFAULT_TRAINING_TIME,
         CONF_HORIZONS: list(DEFAULT_HORIZONS),
         CONF_DARK_LUX: DEFAULT_DARK_LUX,
+        CONF_NOTIFY_ENTITIES: [],
+        CONF_NOTIFY_SERVICES: [],
     }
 
 
@@ -475,6 +480,7 @@ async def test_add_zone_with_area_prefill(hass: HomeAssistant) -> None:
         CONF_CLIMATE: "climate.living",
         CONF_LIGHTS: [],
         CONF_WATCHED: [],
+        CONF_SENSITIVITY: "medium",
     }
     await hass.async_block_till_done()
     zone = next(iter(entry.subentries.values()))
@@ -526,6 +532,7 @@ async def test_add_zone_without_area(hass: HomeAssistant) -> None:
         CONF_ENVIRONMENT: [],
         CONF_LIGHTS: [],
         CONF_WATCHED: [],
+        CONF_SENSITIVITY: "medium",
     }
 
 
@@ -731,7 +738,12 @@ async def test_reconfigure_zone(hass: HomeAssistant) -> None:
     await hass.async_block_till_done()
     zone = entry.subentries["zone0"]
     assert zone.title == "Lounge"
-    assert zone.data == {**LIVING_ZONE, CONF_NAME: "Lounge", CONF_LIGHTS: []}
+    assert zone.data == {
+        **LIVING_ZONE,
+        CONF_NAME: "Lounge",
+        CONF_LIGHTS: [],
+        CONF_SENSITIVITY: "medium",
+    }
     assert entry.subentries["zone1"].data == other
     # Reloaded with the new name.
     assert entry.runtime_data.zones["zone0"].name == "Lounge"
@@ -766,7 +778,7 @@ async def test_reconfigure_zone_without_area(hass: HomeAssistant) -> None:
     result = await hass.config_entries.subentries.async_configure(result["flow_id"], zone)
     assert result["type"] is FlowResultType.ABORT
     await hass.async_block_till_done()
-    assert entry.subentries["zone0"].data == zone
+    assert entry.subentries["zone0"].data == {**zone, CONF_SENSITIVITY: "medium"}
 
 
 # -- roles -------------------------------------------------------------------------------------

@@ -37,6 +37,10 @@ async def test_setup_creates_devices_and_status(
         "next_preheat",
         "heating_fault",
         "smart_climate",
+        "anomaly",
+        "anomaly_event",
+        "anomaly_score",
+        "security_alerts",
     }
     state = hass.states.get("sensor.living_room_learning_status")
     assert state is not None

@@ -71,7 +71,7 @@ def test_services_are_described_and_have_icons() -> None:
     services = yaml.safe_load((INTEGRATION / "services.yaml").read_text())
     strings = json.loads((INTEGRATION / "strings.json").read_text())
     icons = json.loads((INTEGRATION / "icons.json").read_text())
-    assert set(services) == {"train", "reset", "prediction", "plan_heating"}
+    assert set(services) == {"train", "reset", "prediction", "plan_heating", "feedback"}
     for name, spec in services.items():
         assert strings["services"][name]["name"]
         assert set(spec["fields"]) == set(strings["services"][name]["fields"])

@@ -6,6 +6,7 @@ from homeassistant.components.binary_sensor import BinarySensorEntity, BinarySen
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.util import dt as dt_util
 
 from .const import HOME_KEY
 from .coordinator import IotMlConfigEntry
@@ -17,6 +18,11 @@ OCCUPANCY = BinarySensorEntityDescription(
     key="occupancy",
     translation_key="occupancy",
     device_class=BinarySensorDeviceClass.OCCUPANCY,
+)
+ANOMALY = BinarySensorEntityDescription(
+    key="anomaly",
+    translation_key="anomaly",
+    device_class=BinarySensorDeviceClass.PROBLEM,
 )
 HEATING_FAULT = BinarySensorEntityDescription(
     key="heating_fault",
@@ -40,6 +46,8 @@ async def async_setup_entry(
             entities.append(IotMlOccupancySensor(coordinator, zone_id, OCCUPANCY))
         if zone.climate:
             entities.append(IotMlHeatingFaultSensor(coordinator, zone_id, HEATING_FAULT))
+        if coordinator.watches_anomalies(zone_id):
+            entities.append(IotMlAnomalySensor(coordinator, zone_id, ANOMALY))
         async_add_entities(entities, config_subentry_id=zone_id)
 
 
@@ -74,3 +82,30 @@ class IotMlHeatingFaultSensor(IotMlEntity, BinarySensorEntity):
         thermal = self.snapshot.thermal
         rate = None if thermal is None else thermal.rates.heat_up_c_per_h
         return {"learned_heating_rate": None if rate is None else round(rate, 2)}
+
+
+class IotMlAnomalySensor(IotMlEntity, BinarySensorEntity):
+    """On while any anomaly episode of the zone is open; the strongest one is described."""
+
+    @property
+    def is_on(self) -> bool:
+        """Whether something in the zone is abnormal now."""
+        return bool(self.snapshot.anomalies)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Which sensors, what kind, the expected range, score and since when."""
+        episodes = sorted(self.snapshot.anomalies, key=lambda e: e.score, reverse=True)
+        if not episodes:
+            return {"sensors": [], "kind": None, "episodes": []}
+        top = episodes[0]
+        entity_of = self.coordinator.entity_of
+        return {
+            "sensors": sorted({e for ep in episodes if (e := entity_of(ep.key))}),
+            "kind": top.kind.value,
+            "expected_low": top.expected_low,
+            "expected_high": top.expected_high,
+            "score": round(top.score, 4),
+            "since": dt_util.utc_from_timestamp(min(ep.start for ep in episodes)).isoformat(),
+            "episodes": [ep.id for ep in episodes],
+        }

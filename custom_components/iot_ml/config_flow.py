@@ -28,8 +28,11 @@ from .const import (
     CONF_HISTORY_DAYS,
     CONF_HORIZONS,
     CONF_LIGHTS,
+    CONF_NOTIFY_ENTITIES,
+    CONF_NOTIFY_SERVICES,
     CONF_OUTDOOR,
     CONF_PRESENCE,
+    CONF_SENSITIVITY,
     CONF_TRAINING_TIME,
     CONF_WATCHED,
     CONF_ZONES_FROM_AREAS,
@@ -38,12 +41,14 @@ from .const import (
     DEFAULT_ECO_TEMPERATURE,
     DEFAULT_HISTORY_DAYS,
     DEFAULT_HORIZONS,
+    DEFAULT_SENSITIVITY,
     DEFAULT_TRAINING_TIME,
     DOMAIN,
     EVIDENCE_DEVICE_CLASSES,
     HORIZON_CHOICES,
     MAX_HISTORY_DAYS,
     MIN_HISTORY_DAYS,
+    SENSITIVITIES,
     SUBENTRY_ZONE,
 )
 from .roles import areas_with_evidence, entity_exists, fits_role, suggest_zone
@@ -75,6 +80,22 @@ def _temperature() -> selector.NumberSelector:
     )
 
 
+def _tuning_schema(hass: HomeAssistant) -> vol.Schema:
+    """Tunables; the mobile app notify actions present are offered (others can be typed)."""
+    mobile = sorted(
+        f"notify.{name}"
+        for name in hass.services.async_services_for_domain("notify")
+        if name.startswith("mobile_app_")
+    )
+    return TUNING_SCHEMA.extend(
+        {
+            vol.Optional(CONF_NOTIFY_SERVICES, default=[]): selector.SelectSelector(
+                selector.SelectSelectorConfig(options=mobile, multiple=True, custom_value=True)
+            ),
+        }
+    )
+
+
 TUNING_SCHEMA = vol.Schema(
     {
         vol.Required(CONF_COMFORT_TEMPERATURE, default=DEFAULT_COMFORT_TEMPERATURE): _temperature(),
@@ -97,6 +118,9 @@ TUNING_SCHEMA = vol.Schema(
                 )
             ),
             vol.Length(min=1),
+        ),
+        vol.Optional(CONF_NOTIFY_ENTITIES, default=[]): selector.EntitySelector(
+            selector.EntitySelectorConfig(domain="notify", multiple=True)
         ),
         vol.Required(CONF_DARK_LUX, default=DEFAULT_DARK_LUX): vol.All(
             selector.NumberSelector(
@@ -128,10 +152,18 @@ def _validate_wiring(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[str, 
     return errors
 
 
-def _validate_tuning(data: Mapping[str, Any]) -> dict[str, str]:
+def _validate_tuning(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
     if data[CONF_ECO_TEMPERATURE] > data[CONF_COMFORT_TEMPERATURE]:
-        return {CONF_ECO_TEMPERATURE: "eco_above_comfort"}
-    return {}
+        errors[CONF_ECO_TEMPERATURE] = "eco_above_comfort"
+    for service in data.get(CONF_NOTIFY_SERVICES, []):
+        domain, _, name = str(service).partition(".")
+        if domain != "notify" or not hass.services.has_service(domain, name):
+            errors[CONF_NOTIFY_SERVICES] = "notify_service_not_found"
+    for entity_id in data.get(CONF_NOTIFY_ENTITIES, []):
+        if not entity_exists(hass, entity_id):
+            errors[CONF_NOTIFY_ENTITIES] = "entity_not_found"
+    return errors
 
 
 def _split(user_input: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -165,6 +197,11 @@ def _zone_schema() -> vol.Schema:
             ),
             vol.Optional(CONF_WATCHED, default=[]): selector.EntitySelector(
                 selector.EntitySelectorConfig(domain="sensor", multiple=True)
+            ),
+            vol.Optional(CONF_SENSITIVITY, default=DEFAULT_SENSITIVITY): selector.SelectSelector(
+                selector.SelectSelectorConfig(
+                    options=list(SENSITIVITIES), translation_key=CONF_SENSITIVITY
+                )
             ),
         }
     )
@@ -224,13 +261,13 @@ class IotMlConfigFlow(ConfigFlow, domain=DOMAIN):
         """Home settings: who lives here, the outdoor temperature, comfort and learning."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            errors = _validate_wiring(self.hass, user_input) | _validate_tuning(user_input)
+            errors = _validate_wiring(self.hass, user_input) | _validate_tuning(self.hass, user_input)
             if not errors:
                 self._home = user_input
                 if areas_with_evidence(self.hass):
                     return await self.async_step_zones()
                 return self._create_home([])
-        schema = WIRING_SCHEMA.extend(TUNING_SCHEMA.schema)
+        schema = WIRING_SCHEMA.extend(_tuning_schema(self.hass).schema)
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(schema, user_input or {}),
@@ -299,13 +336,13 @@ class IotMlOptionsFlow(OptionsFlow):
         """One form with every tunable."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            errors = _validate_tuning(user_input)
+            errors = _validate_tuning(self.hass, user_input)
             if not errors:
                 return self.async_create_entry(data=user_input)
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                TUNING_SCHEMA, user_input or dict(self.config_entry.options)
+                _tuning_schema(self.hass), user_input or dict(self.config_entry.options)
             ),
             errors=errors,
         )

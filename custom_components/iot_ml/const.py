@@ -8,7 +8,7 @@ from homeassistant.const import Platform
 
 DOMAIN: Final = "iot_ml"
 LOGGER = logging.getLogger(__package__)
-PLATFORMS: Final = [Platform.BINARY_SENSOR, Platform.SENSOR, Platform.SWITCH]
+PLATFORMS: Final = [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR, Platform.SWITCH]
 
 SUBENTRY_ZONE: Final = "zone"
 HOME_KEY: Final = "home"  # learner key of the home-level learner (zones use their subentry id)
@@ -41,6 +41,13 @@ CONF_ENVIRONMENT: Final = "environment_entities"
 CONF_CLIMATE: Final = "climate_entity"
 CONF_LIGHTS: Final = "light_entities"
 CONF_WATCHED: Final = "watched_entities"
+CONF_SENSITIVITY: Final = "anomaly_sensitivity"
+SENSITIVITIES: Final = ("low", "medium", "high")
+DEFAULT_SENSITIVITY: Final = "medium"
+
+# Security alerts: where notifications go (notify entities, mobile app notify actions).
+CONF_NOTIFY_ENTITIES: Final = "notify_entities"
+CONF_NOTIFY_SERVICES: Final = "notify_services"
 
 # Binary sensors that say something about people being there.
 EVIDENCE_DEVICE_CLASSES: Final = frozenset(

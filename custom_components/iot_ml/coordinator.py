@@ -1,6 +1,7 @@
 """One coordinator per home: collects zone data live and from history, trains, persists."""
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -20,7 +21,9 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from .channels import ChannelSource, home_sources, zone_sources
-from .const import DOMAIN, HOME_KEY, LIVE_TICK, LOGGER, SAVE_INTERVAL
+from .const import DEFAULT_SENSITIVITY, DOMAIN, HOME_KEY, LIVE_TICK, LOGGER, SAVE_INTERVAL
+from .engine.anomaly_types import Episode, Feedback, sensitivity_value
+from .engine.anomaly_zone import AnomalyEvent
 from .engine.grid import SLOT_SECONDS, SLOTS_PER_DAY, slot_of
 from .engine.learner import Learner, TrainedModel, train
 from .engine.occupancy import OccupancyForecast
@@ -60,6 +63,7 @@ class ZoneRuntime:
     by_entity: dict[str, list[ChannelSource]] = field(default_factory=dict)
     occupancy: OccupancySnapshot | None = None
     thermal: ThermalSnapshot | None = None
+    last_activity_slot: int | None = None
     # Entities whose changes move P(occupied) now.
     occupancy_entities: set[str] = field(default_factory=set)
 
@@ -112,6 +116,8 @@ class ZoneSnapshot:
     next_training: datetime | None
     occupancy: OccupancySnapshot | None = None
     thermal: ThermalSnapshot | None = None
+    anomalies: tuple[Episode, ...] = ()  # open anomaly episodes
+    scores: dict[str, float] = field(default_factory=dict)  # latest score per watched channel
 
 
 class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
@@ -133,8 +139,11 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
             (z.zone_id, z.name, zone_sources(z, unit)) for z in self.zone_configs.values()
         ]
         for key, name, sources in runtimes:
-            learner = Learner([s.spec for s in sources], days, tz)
+            zone = self.zone_configs.get(key)
+            sensitivity = sensitivity_value(zone.sensitivity if zone else DEFAULT_SENSITIVITY)
+            learner = Learner([s.spec for s in sources], days, tz, sensitivity, key)
             self.zones[key] = ZoneRuntime(key, name, sources, learner)
+        self._anomaly_listeners: list[Callable[[str, AnomalyEvent], None]] = []
         # Live observations arriving while history is loaded wait here, then replay in order.
         self._queue: list[tuple[str, str, float, Any, Any]] | None = None
         self._train_lock = asyncio.Lock()
@@ -225,6 +234,7 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
                 history = await async_read_history(self.hass, runtime.sources, starts, now)
                 if history:
                     await self.hass.async_add_executor_job(learner.load_history, history, now)
+                    await self.hass.async_add_executor_job(learner.learn_anomaly_history, history)
         finally:
             self._seed_current_states(now)
             self._replay_queue()
@@ -260,14 +270,18 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
         ts = new_state.last_updated_timestamp if new_state else event.time_fired_timestamp
         moved = False
         for runtime in self.zones.values():
+            events: list[AnomalyEvent] = []
             for source in runtime.by_entity.get(entity_id, ()):
                 value, gap = source.read(new_state)
                 if self._queue is not None:
                     self._queue.append((runtime.key, source.spec.key, ts, value, gap))
-                else:
-                    runtime.learner.observe(source.spec.key, ts, value, gap)
+                    continue
+                runtime.learner.observe(source.spec.key, ts, value, gap)
+                if source.spec.watched:
+                    events += runtime.learner.anomalies.observe(ts, source.spec.key, value)
             if self._queue is None and entity_id in runtime.occupancy_entities:
                 moved |= self._update_occupancy(runtime, ts)
+            moved |= self._dispatch(runtime.key, events)
         if moved:
             self._update_home_occupancy(ts)
             self.async_set_updated_data(self._snapshots())
@@ -283,7 +297,51 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
             self._update_home_occupancy(ts)
             for runtime in self.zones.values():
                 self._update_thermal(runtime, ts)
+                self._check_anomalies(runtime, ts)
         self.async_set_updated_data(self._snapshots())
+
+    # -- anomalies ----------------------------------------------------------------------------
+
+    @callback
+    def async_add_anomaly_listener(
+        self, listener: Callable[[str, AnomalyEvent], None]
+    ) -> CALLBACK_TYPE:
+        """Call ``listener(zone key, event)`` for every anomaly episode that begins or ends."""
+        self._anomaly_listeners.append(listener)
+        return lambda: self._anomaly_listeners.remove(listener)
+
+    def _dispatch(self, key: str, events: list[AnomalyEvent]) -> bool:
+        for event in events:
+            for listener in list(self._anomaly_listeners):
+                listener(key, event)
+        return bool(events)
+
+    def _check_anomalies(self, runtime: ZoneRuntime, ts: float) -> None:
+        """Time-based sensor checks, and the zone's activity in the slot that just closed."""
+        anomalies = runtime.learner.anomalies
+        events = anomalies.check(ts)
+        closed = slot_of(ts) - 1
+        evidence = runtime.learner.evidence_in_slot(closed)
+        if runtime.last_activity_slot != closed and not math.isnan(evidence):
+            runtime.last_activity_slot = closed
+            home = self.zones[HOME_KEY]
+            empty: bool | None = None
+            if home.has_presence and home.learner.occupancy is not None and home.occupancy:
+                empty = not home.occupancy.occupied
+            routine = None if home.learner.occupancy is None else home.learner.occupancy.routine
+            predicted = None if routine is None else 1.0 - float(routine.prior_at(closed, 1)[0])
+            events += anomalies.activity_slot(
+                ts, evidence, observed_empty=empty, predicted_empty=predicted
+            )
+        self._dispatch(runtime.key, events)
+
+    def mark_episode(self, episode_id: str, verdict: Feedback) -> str | None:
+        """Feed the user's verdict to the detector that raised it; the zone key, None if unknown."""
+        for key, runtime in self.zones.items():
+            if runtime.learner.anomalies.mark(episode_id, verdict):
+                self.async_set_updated_data(self._snapshots())
+                return key
+        return None
 
     def _outdoor(self, end: int, length: int) -> FloatArray | None:
         """The home's outdoor temperature for ``[end - length, end)``, if it has a sensor."""
@@ -489,6 +547,17 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
 
     # -- reporting ----------------------------------------------------------------------------
 
+    @staticmethod
+    def entity_of(channel: str) -> str | None:
+        """The entity a channel key reads (None for zone-level keys such as activity)."""
+        entity_id = channel.split("#", 1)[0]
+        return entity_id if "." in entity_id and ":" not in entity_id else None
+
+    def watches_anomalies(self, key: str) -> bool:
+        """Whether a zone has watched sensors or activity to raise anomalies on."""
+        anomalies = self.zones[key].learner.anomalies
+        return bool(anomalies.sensors) or anomalies.activity is not None
+
     def learns_occupancy(self, key: str) -> bool:
         """Whether a zone has occupancy evidence (the home: presence, or any such zone)."""
         if key == HOME_KEY:
@@ -516,6 +585,8 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
                 next_training,
                 runtime.occupancy,
                 runtime.thermal,
+                tuple(runtime.learner.anomalies.episodes.values()),
+                dict(runtime.learner.anomalies.scores),
             )
             for key, runtime in self.zones.items()
         }

@@ -19,8 +19,11 @@ from .const import (
     CONF_HISTORY_DAYS,
     CONF_HORIZONS,
     CONF_LIGHTS,
+    CONF_NOTIFY_ENTITIES,
+    CONF_NOTIFY_SERVICES,
     CONF_OUTDOOR,
     CONF_PRESENCE,
+    CONF_SENSITIVITY,
     CONF_TRAINING_TIME,
     CONF_WATCHED,
     DEFAULT_COMFORT_TEMPERATURE,
@@ -28,6 +31,7 @@ from .const import (
     DEFAULT_ECO_TEMPERATURE,
     DEFAULT_HISTORY_DAYS,
     DEFAULT_HORIZONS,
+    DEFAULT_SENSITIVITY,
     DEFAULT_TRAINING_TIME,
     SUBENTRY_ZONE,
 )
@@ -45,6 +49,8 @@ class HomeConfig:
     training_time: time
     horizons: tuple[int, ...]  # minutes ahead for the occupancy forecast sensors
     dark_lux: float  # occupancy lighting: below this illuminance a zone is dark
+    notify_entities: tuple[str, ...] = ()  # security alerts go to these notify entities
+    notify_services: tuple[str, ...] = ()  # ... and these notify actions (mobile apps)
 
     @classmethod
     def from_entry(cls, entry: ConfigEntry) -> HomeConfig:
@@ -61,6 +67,8 @@ class HomeConfig:
             training_time=time.fromisoformat(merged.get(CONF_TRAINING_TIME, DEFAULT_TRAINING_TIME)),
             horizons=tuple(sorted({int(h) for h in merged.get(CONF_HORIZONS, DEFAULT_HORIZONS)})),
             dark_lux=float(merged.get(CONF_DARK_LUX, DEFAULT_DARK_LUX)),
+            notify_entities=tuple(merged.get(CONF_NOTIFY_ENTITIES, ())),
+            notify_services=tuple(merged.get(CONF_NOTIFY_SERVICES, ())),
         )
 
     def entity_ids(self) -> tuple[str, ...]:
@@ -80,6 +88,7 @@ class ZoneConfig:
     climate: str | None
     lights: tuple[str, ...]
     watched: tuple[str, ...]
+    sensitivity: str = DEFAULT_SENSITIVITY  # how readily anomalies alert: low, medium, high
 
     @classmethod
     def from_subentry(cls, subentry: ConfigSubentry) -> ZoneConfig:
@@ -95,6 +104,7 @@ class ZoneConfig:
             climate=data.get(CONF_CLIMATE) or None,
             lights=tuple(data.get(CONF_LIGHTS, ())),
             watched=tuple(data.get(CONF_WATCHED, environment)),
+            sensitivity=data.get(CONF_SENSITIVITY, DEFAULT_SENSITIVITY),
         )
 
     def entity_ids(self) -> tuple[str, ...]:

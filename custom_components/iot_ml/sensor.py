@@ -255,6 +255,28 @@ THERMAL_SENSORS: tuple[IotMlSensorEntityDescription, ...] = (
 )
 
 
+def anomaly_score_description(hass: HomeAssistant, channel: str) -> IotMlSensorEntityDescription:
+    """How unusual the latest reading of a watched sensor was (diagnostic)."""
+    entity_id = channel.split("#", 1)[0]
+    state = hass.states.get(entity_id)
+    name = state.name if state is not None else entity_id
+
+    def value(snapshot: ZoneSnapshot) -> float | None:
+        score = snapshot.scores.get(channel)
+        return None if score is None else round(100 * score, 1)
+
+    return IotMlSensorEntityDescription(
+        key=f"anomaly_score_{channel}",
+        translation_key="anomaly_score",
+        translation_placeholders={"sensor": name},
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        suggested_display_precision=1,
+        value_fn=value,
+    )
+
+
 def _descriptions(coordinator: IotMlCoordinator, key: str) -> list[IotMlSensorEntityDescription]:
     descriptions = [LEARNING_STATUS]
     if coordinator.learns_occupancy(key):
@@ -263,6 +285,10 @@ def _descriptions(coordinator: IotMlCoordinator, key: str) -> list[IotMlSensorEn
     zone = coordinator.zone_configs.get(key)
     if zone is not None and zone.climate:
         descriptions += THERMAL_SENSORS
+    descriptions += [
+        anomaly_score_description(coordinator.hass, channel)
+        for channel in coordinator.zones[key].learner.anomalies.sensors
+    ]
     return descriptions
 
 

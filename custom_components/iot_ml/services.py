@@ -19,6 +19,7 @@ import probatio as vol
 
 from .const import DOMAIN, HOME_KEY
 from .coordinator import IotMlConfigEntry, IotMlCoordinator
+from .engine.anomaly_types import Feedback
 from .engine.climate_policy import plan_heating
 from .engine.grid import SLOT_SECONDS
 
@@ -26,6 +27,9 @@ SERVICE_TRAIN = "train"
 SERVICE_RESET = "reset"
 SERVICE_PREDICTION = "prediction"
 SERVICE_PLAN_HEATING = "plan_heating"
+SERVICE_FEEDBACK = "feedback"
+ATTR_EPISODE_ID = "episode_id"
+ATTR_VERDICT = "verdict"
 ATTR_TARGET = "target_temperature"
 ATTR_AT = "at"
 ATTR_CONFIG_ENTRY_ID = "config_entry_id"
@@ -47,6 +51,13 @@ PLAN_HEATING_SCHEMA = vol.Schema(
         vol.Required(ATTR_ZONE): cv.string,
         vol.Optional(ATTR_TARGET): vol.All(vol.Coerce(float), vol.Range(min=5, max=35)),
         vol.Optional(ATTR_AT): cv.datetime,
+    }
+)
+FEEDBACK_SCHEMA = vol.Schema(
+    {
+        vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
+        vol.Required(ATTR_EPISODE_ID): cv.string,
+        vol.Required(ATTR_VERDICT): vol.In([v.value for v in Feedback]),
     }
 )
 PREDICTION_SCHEMA = vol.Schema(
@@ -224,6 +235,21 @@ async def _async_plan_heating(call: ServiceCall) -> ServiceResponse:
     }
 
 
+async def _async_feedback(call: ServiceCall) -> None:
+    """Mark an anomaly episode as a false alarm (widens normal) or confirmed (kept out)."""
+    episode_id = call.data[ATTR_EPISODE_ID]
+    verdict = Feedback(call.data[ATTR_VERDICT])
+    for entry in _loaded_entries(call.hass, call):
+        if entry.runtime_data.mark_episode(episode_id, verdict) is not None:
+            await entry.runtime_data.async_save()
+            return
+    raise ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="episode_not_found",
+        translation_placeholders={"episode_id": episode_id},
+    )
+
+
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the actions (once, for all homes)."""
@@ -242,6 +268,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
         schema=PREDICTION_SCHEMA,
         supports_response=SupportsResponse.ONLY,
     )
+    hass.services.async_register(DOMAIN, SERVICE_FEEDBACK, _async_feedback, schema=FEEDBACK_SCHEMA)
     hass.services.async_register(
         DOMAIN,
         SERVICE_PLAN_HEATING,

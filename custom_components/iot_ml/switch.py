@@ -1,10 +1,12 @@
-"""Switches that let iot_ml act: occupancy lighting and smart climate per zone."""
+"""Switches that let iot_ml act: occupancy lighting and smart climate per zone, security alerts."""
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .const import HOME_KEY
 from .coordinator import IotMlConfigEntry
 from .lighting import OccupancyLightingSwitch
+from .security import SecurityAlertsSwitch
 from .smart_climate import SmartClimateSwitch
 
 PARALLEL_UPDATES = 0
@@ -17,6 +19,8 @@ async def async_setup_entry(
 ) -> None:
     """Occupancy lighting for zones with lights, smart climate for zones with a thermostat."""
     coordinator = entry.runtime_data
+    if any(z.learner.anomalies.activity for k, z in coordinator.zones.items() if k != HOME_KEY):
+        async_add_entities([SecurityAlertsSwitch(coordinator)])
     for zone_id, zone in coordinator.zone_configs.items():
         switches: list[OccupancyLightingSwitch | SmartClimateSwitch] = []
         if zone.lights and coordinator.learns_occupancy(zone_id):

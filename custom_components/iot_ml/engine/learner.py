@@ -9,8 +9,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .anomaly_zone import ZoneAnomalies
 from .buffer import ChannelBuffer
-from .grid import SLOTS_PER_DAY, slot_of
+from .grid import SLOTS_PER_DAY, slot_of, slot_start
 from .occupancy_zone import RECENT_SLOTS, ZoneOccupancy, fit_zone_occupancy, occupancy_kinds
 from .profile import WeeklyProfile, fit_weekly_profile
 from .thermal import ThermalModel, ThermalSeries, ThermalState
@@ -28,6 +29,7 @@ from .types import (
     FloatArray,
     GapReason,
     LearnerStatus,
+    Role,
     Series,
     SlotArray,
 )
@@ -80,8 +82,20 @@ def train(data: TrainingInput, now: float) -> TrainedModel:
 class Learner:
     """Everything iot_ml collects and learns for one zone (or the home)."""
 
-    def __init__(self, channels: list[ChannelSpec], days_kept: int, tz: str) -> None:
-        """Create an empty learner keeping ``days_kept`` days of 5-minute slots per channel."""
+    def __init__(
+        self,
+        channels: list[ChannelSpec],
+        days_kept: int,
+        tz: str,
+        sensitivity: float = 0.5,
+        key: str = "zone",
+    ) -> None:
+        """Create an empty learner keeping ``days_kept`` days of 5-minute slots per channel.
+
+        ``sensitivity`` (0..1) sets how readily its anomaly detectors alert; ``key`` names the
+        zone in the ids of its anomaly episodes.
+        """
+        self.key = key
         self.channels = {spec.key: spec for spec in channels}
         self.days_kept = days_kept
         self.tz = tz
@@ -92,7 +106,15 @@ class Learner:
         self.occupancy: ZoneOccupancy | None = None
         self.thermal: ThermalModel | None = None
         self.watch = ThermalWatch()
+        self.sensitivity = sensitivity
+        self.anomalies = self._new_anomalies()
         self.trained_at: float | None = None
+
+    def _new_anomalies(self) -> ZoneAnomalies:
+        specs = self.channels.values()
+        watched = [s.key for s in specs if s.watched]
+        active = any(s.role is Role.EVIDENCE for s in specs)
+        return ZoneAnomalies(self.key, watched, self.tz, self.sensitivity, active)
 
     # -- collecting ---------------------------------------------------------------------------
 
@@ -139,6 +161,38 @@ class Learner:
                     self.samples[key] += bool(t > since and not math.isnan(v))
             buffer.advance(until)
             self.gaps[key].update(series.gaps)
+
+    def learn_anomaly_history(self, history: dict[str, Series]) -> None:
+        """Warm the anomaly detectors up on recorded history (only while they know nothing).
+
+        Watched sensors replay their readings; the activity detector replays the evidence slots
+        now in the buffers (who was home then is unknown, so only the routine is learned).
+        """
+        if any(d.first_ts is not None for d in self.anomalies.sensors.values()):
+            return
+        self.anomalies.replay(history)
+        end = self.end_slot()
+        if end is None:
+            return
+        length = self.days_kept * SLOTS_PER_DAY
+        counts = self._evidence_counts(end, length)
+        known = np.flatnonzero(~np.isnan(counts))
+        self.anomalies.replay_activity(
+            [(slot_start(end - length + int(i) + 1), float(counts[i]), None) for i in known]
+        )
+
+    def _evidence_counts(self, end: int, length: int) -> FloatArray:
+        """Active evidence channels per slot of ``[end - length, end)`` (NaN: none known)."""
+        keys = [s.key for s in self.channels.values() if s.role is Role.EVIDENCE]
+        if not keys:
+            return np.full(length, np.nan)
+        stack = np.vstack([self.buffers[k].window(end, length) for k in keys])
+        counts = np.sum(np.nan_to_num(stack, nan=0.0) > 0, axis=0).astype(np.float64)
+        return np.where(np.isnan(stack).all(axis=0), np.nan, counts)
+
+    def evidence_in_slot(self, slot: int) -> float:
+        """Active evidence channels in the closed slot ``slot`` (NaN when none is known)."""
+        return float(self._evidence_counts(slot + 1, 1)[0])
 
     def integrated_until(self, key: str) -> float | None:
         """Time up to which ``key`` has data, None when it has none."""
@@ -245,10 +299,13 @@ class Learner:
 
     def forget(self) -> None:
         """Drop everything collected and learned."""
-        fresh = Learner(list(self.channels.values()), self.days_kept, self.tz)
+        fresh = Learner(
+            list(self.channels.values()), self.days_kept, self.tz, self.sensitivity, self.key
+        )
         self.buffers, self.samples, self.gaps = fresh.buffers, fresh.samples, fresh.gaps
         self.profiles, self.occupancy, self.trained_at = {}, None, None
         self.thermal, self.watch = None, ThermalWatch()
+        self.anomalies = fresh.anomalies
 
     # -- reporting ----------------------------------------------------------------------------
 
@@ -303,6 +360,7 @@ class Learner:
             "occupancy": None if self.occupancy is None else self.occupancy.to_json(),
             "thermal": None if self.thermal is None else self.thermal.to_json(),
             "watch": self.watch.to_json(),
+            "anomalies": self.anomalies.to_json(),
             "trained_at": self.trained_at,
         }
         return meta, arrays
@@ -336,6 +394,9 @@ class Learner:
             self.thermal = None if thermal is None else ThermalModel.from_json(thermal)
             watch = meta.get("watch")
             self.watch = ThermalWatch() if watch is None else ThermalWatch.from_json(watch)
+            anomalies = meta.get("anomalies")
+            if anomalies is not None:
+                self.anomalies.restore(anomalies)
             trained = meta["trained_at"]
             self.trained_at = None if trained is None else float(trained)
         except ValueError, KeyError, TypeError:

@@ -1,0 +1,163 @@
+"""A zone's anomaly watch: a detector per watched sensor plus its activity, as the learner runs it.
+
+Readings of watched sensors go in as they arrive; every 5 minutes the sensors are checked for
+stuck values and dropouts and the zone's activity slot is judged against who is (predicted to
+be) home. What comes out are episode events: an alert when an episode begins, "cleared" when
+it ends. Recorded history can be replayed first so a restart or a first setup starts warm.
+"""
+
+from dataclasses import dataclass
+import math
+from typing import Any
+
+import numpy as np
+
+from .anomaly_activity import ActivityConfig, ActivityDetector
+from .anomaly_sensor import SensorConfig, SensorDetector
+from .anomaly_types import CLEARED, AnomalyResult, Episode, Feedback
+from .types import Series
+
+STATE_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class AnomalyEvent:
+    """An episode began (``event_type`` is its kind) or ended (``cleared``)."""
+
+    event_type: str
+    episode: Episode
+
+
+class ZoneAnomalies:
+    """Every detector of one zone (or the home)."""
+
+    def __init__(
+        self, key: str, watched: list[str], tz: str, sensitivity: float, activity: bool
+    ) -> None:
+        """Watch ``watched`` channel keys; with ``activity``, the zone's activity too."""
+        self.key = key
+        self.tz = tz
+        self.sensors = {k: SensorDetector(self._sensor_config(k, sensitivity)) for k in watched}
+        self.activity = (
+            ActivityDetector(ActivityConfig(key, tz=tz, sensitivity=sensitivity))
+            if activity
+            else None
+        )
+        self.scores: dict[str, float] = {}
+        self.episodes: dict[str, Episode] = {}  # open episodes by id
+
+    def _sensor_config(self, channel: str, sensitivity: float) -> SensorConfig:
+        return SensorConfig(channel, sensitivity=sensitivity, tz=self.tz)
+
+    # -- live ---------------------------------------------------------------------------------
+
+    def observe(self, ts: float, channel: str, value: float | None) -> list[AnomalyEvent]:
+        """A new reading of a watched channel (None: unavailable)."""
+        detector = self.sensors.get(channel)
+        if detector is None:
+            return []
+        return self._take(channel, detector.update(ts, value))
+
+    def check(self, ts: float) -> list[AnomalyEvent]:
+        """Time-based checks (stuck, dropout) of every sensor; call every few minutes."""
+        events: list[AnomalyEvent] = []
+        for channel, detector in self.sensors.items():
+            events += self._take(channel, detector.check(ts))
+        return events
+
+    def activity_slot(
+        self,
+        ts: float,
+        evidence: float,
+        *,
+        observed_empty: bool | None,
+        predicted_empty: float | None,
+    ) -> list[AnomalyEvent]:
+        """One closed slot of the zone's activity (``evidence``: active channels in it)."""
+        if self.activity is None:
+            return []
+        result = self.activity.update(
+            ts, evidence, observed_empty=observed_empty, predicted_empty=predicted_empty
+        )
+        return self._take(None, result)
+
+    def _take(self, channel: str | None, result: AnomalyResult) -> list[AnomalyEvent]:
+        if channel is not None:
+            self.scores[channel] = result.score
+        events = []
+        if result.cleared is not None:
+            self.episodes.pop(result.cleared.id, None)
+            events.append(AnomalyEvent(CLEARED, result.cleared))
+        if result.alert is not None:
+            self.episodes[result.alert.id] = result.alert
+            events.append(AnomalyEvent(result.alert.kind.value, result.alert))
+        return events
+
+    # -- warm start and feedback --------------------------------------------------------------
+
+    def replay(self, history: dict[str, Series]) -> None:
+        """Learn from recorded readings, oldest first; what they would have raised is dropped."""
+        merged = sorted(
+            (float(t), channel, float(v))
+            for channel, series in history.items()
+            if channel in self.sensors
+            for t, v in zip(series.times, series.values, strict=True)
+        )
+        for t, channel, v in merged:
+            self.sensors[channel].update(t, None if math.isnan(v) else v)
+        self.episodes.clear()
+
+    def replay_activity(self, activity: list[tuple[float, float, bool | None]]) -> None:
+        """Learn the activity routine from past slots: (time, evidence, observed empty)."""
+        if self.activity is None:
+            return
+        for ts, evidence, empty in activity:
+            self.activity.update(ts, evidence, observed_empty=empty)
+        self.episodes.clear()
+
+    def mark(self, episode_id: str, verdict: Feedback) -> bool:
+        """Tell the detector that raised ``episode_id`` what it was; False if none did."""
+        detectors: list[SensorDetector | ActivityDetector] = list(self.sensors.values())
+        if self.activity is not None:
+            detectors.append(self.activity)
+        known = any(d.mark(episode_id, verdict) for d in detectors)
+        self._sync_open()  # "all fine" closes an open episode
+        return known
+
+    def _sync_open(self) -> None:
+        trackers = [d.tracker for d in self.sensors.values()]
+        if self.activity is not None:
+            trackers += [self.activity.activity, self.activity.inactivity]
+        self.episodes = {t.open.id: t.open for t in trackers if t.open is not None}
+
+    # -- persistence --------------------------------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON."""
+        return {
+            "version": STATE_VERSION,
+            "sensors": {k: d.to_json() for k, d in self.sensors.items()},
+            "activity": None if self.activity is None else self.activity.to_json(),
+        }
+
+    def restore(self, data: dict[str, Any]) -> None:
+        """Put back ``to_json`` output (sensors no longer watched are dropped).
+
+        The configured sensitivity wins over the saved one: the option may have changed.
+        """
+        if data.get("version") != STATE_VERSION:
+            raise ValueError(f"unsupported anomaly state version {data.get('version')}")
+        for channel, state in data["sensors"].items():
+            if channel in self.sensors:
+                config = self.sensors[channel].config
+                self.sensors[channel] = SensorDetector.from_json(config, state)
+                self.sensors[channel].sensitivity = config.sensitivity
+        if self.activity is not None and data["activity"] is not None:
+            self.activity = ActivityDetector.from_json(self.activity.config, data["activity"])
+        self._sync_open()
+
+
+def slot_evidence(values: list[float]) -> float:
+    """How many evidence channels were active in a slot (NaN: no data)."""
+    arr = np.asarray(values, dtype=np.float64)
+    return float(np.sum(np.nan_to_num(arr, nan=0.0) > 0))
