@@ -8,7 +8,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.helpers import area_registry as ar, device_registry as dr, entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
 
 from custom_components.iot_ml.config_flow import _validate_zone_entities
 from custom_components.iot_ml.const import (
@@ -64,6 +64,14 @@ def _suggested(result: Any, key: str) -> Any:
     for field in result["data_schema"].schema:
         if field == key:
             return (field.description or {}).get("suggested_value")
+    raise KeyError(key)
+
+
+def _selector_options(result: Any, key: str) -> list[Any]:
+    """The options a form's select field offers for ``key``."""
+    for field, validator in result["data_schema"].schema.items():
+        if field == key:
+            return list(validator.config["options"])
     raise KeyError(key)
 
 
@@ -433,7 +441,28 @@ async def test_options_flow(hass: HomeAssistant) -> None:
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {CONF_ECO_TEMPERATURE: "eco_above_comfort"}
     assert _suggested(result, CONF_ECO_TEMPERATURE) == 25.0
-    new = {**HOME_OPTIONS, CONF_COMFORT_TEMPERATURE: 22.0, CONF_TRAINING_TIME: "02:00:00"}
+    async_mock_service(hass, "notify", "mobile_app_phone")
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    offered = _selector_options(result, CONF_NOTIFY_SERVICES)
+    assert offered == ["notify.mobile_app_phone"]  # present mobile apps are offered
+    bad = {
+        **HOME_OPTIONS,
+        CONF_NOTIFY_SERVICES: ["notify.mobile_app_gone", "light.turn_on"],
+        CONF_NOTIFY_ENTITIES: ["notify.nowhere"],
+    }
+    result = await hass.config_entries.options.async_configure(result["flow_id"], bad)
+    assert result["errors"] == {
+        CONF_NOTIFY_SERVICES: "notify_service_not_found",
+        CONF_NOTIFY_ENTITIES: "entity_not_found",
+    }
+    hass.states.async_set("notify.family", "unknown")
+    new = {
+        **HOME_OPTIONS,
+        CONF_COMFORT_TEMPERATURE: 22.0,
+        CONF_TRAINING_TIME: "02:00:00",
+        CONF_NOTIFY_SERVICES: ["notify.mobile_app_phone"],
+        CONF_NOTIFY_ENTITIES: ["notify.family"],
+    }
     result = await hass.config_entries.options.async_configure(result["flow_id"], new)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
@@ -441,6 +470,7 @@ async def test_options_flow(hass: HomeAssistant) -> None:
     assert entry.data == HOME_DATA
     assert entry.runtime_data is not coordinator
     assert entry.runtime_data.home.training_time.hour == 2
+    assert entry.runtime_data.home.notify_services == ("notify.mobile_app_phone",)
 
 
 # -- zones (subentries): adding ----------------------------------------------------------------
