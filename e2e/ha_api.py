@@ -129,6 +129,14 @@ class HaApi:
         ) as resp:
             return await self._json(resp)
 
+    async def rest_status(self, method: str, path: str, body: Any = None) -> tuple[int, str]:
+        """Call the REST API; the status and body text, whatever the status (for error checks)."""
+        headers = {"Authorization": f"Bearer {self.token}"}
+        async with self.session.request(
+            method, f"{self.base_url}{path}", json=body, headers=headers
+        ) as resp:
+            return resp.status, await resp.text()
+
     async def _post_json(self, path: str, body: Any) -> Any:
         async with self.session.post(f"{self.base_url}{path}", json=body) as resp:
             return await self._json(resp)

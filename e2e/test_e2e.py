@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import AsyncIterator, Iterator
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -98,6 +99,74 @@ async def test_train_service(api: HaApi) -> None:
     (living,) = zones.values()  # the area's name, as HA spells it ("Living Room")
     assert living["status"] == "ready"
     assert living["days_of_history"] >= 7
+
+
+async def _service(api: HaApi, name: str, data: dict[str, object]) -> dict[str, Any]:
+    response = await api.rest("post", f"/api/services/iot_ml/{name}?return_response", data)
+    return dict(response["service_response"])
+
+
+async def test_occupancy_entities_and_prediction(api: HaApi) -> None:
+    """Zones and the home show occupancy, forecasts and quality; the prediction action answers."""
+    states = await api.states()
+    for zone in ("living_room", "kitchen", "bedroom", "virtual_home"):
+        occupancy = states[f"binary_sensor.{zone}_occupancy"]
+        assert occupancy["state"] in ("on", "off"), zone
+        probability = states[f"sensor.{zone}_occupancy_probability"]
+        assert 0 <= float(probability["state"]) <= 100
+        assert len(probability["attributes"]["forecast"]) == 96
+        for minutes in (30, 60, 120):
+            assert 0 <= float(states[f"sensor.{zone}_occupancy_in_{minutes}_min"]["state"]) <= 100
+    quality = states["sensor.living_room_prediction_quality"]
+    assert float(quality["state"]) > 70 and quality["attributes"]["days_evaluated"] >= 3
+    assert states["binary_sensor.virtual_home_occupancy"]["attributes"]["probability"] is not None
+    prediction = await _service(api, "prediction", {"zone": "Living room"})
+    assert len(prediction["forecast"]) >= 280
+    assert set(prediction["horizons"]) == {"30", "60", "120"}
+
+
+async def test_switches_act_in_real_home_assistant(api: HaApi) -> None:
+    """Smart climate sets the thermostat to its decision; lighting and security switch on."""
+    for switch in (
+        "switch.living_room_smart_climate",
+        "switch.living_room_occupancy_lighting",
+        "switch.virtual_home_security_alerts",
+    ):
+        await api.rest("post", "/api/services/switch/turn_on", {"entity_id": switch})
+    deadline = asyncio.get_running_loop().time() + 60
+    while True:
+        states = await api.states()
+        decision = states["switch.living_room_smart_climate"]["attributes"]
+        climate = states["climate.living_room"]
+        if (
+            decision["setpoint"] is None
+            or climate["attributes"]["temperature"] == decision["setpoint"]
+        ):
+            break
+        assert asyncio.get_running_loop().time() < deadline, (decision, climate)
+        await asyncio.sleep(1)
+    assert decision["reason"] in ("comfort", "preheat", "hold", "setback", "window_open")
+    assert states["switch.living_room_occupancy_lighting"]["state"] == "on"
+    assert states["switch.virtual_home_security_alerts"]["state"] == "on"
+
+
+async def test_thermal_and_anomaly_entities(api: HaApi) -> None:
+    """Learned heating rates, a heating plan, and the anomaly entities with feedback validation."""
+    states = await api.states()
+    assert 0 < float(states["sensor.living_room_heating_rate"]["state"]) < 20
+    assert float(states["sensor.living_room_heat_loss_rate"]["state"]) > 0
+    assert states["binary_sensor.living_room_heating_fault"]["state"] in ("on", "off")
+    plan = await _service(api, "plan_heating", {"zone": "Living room", "target_temperature": 22})
+    assert plan["trajectory"] and plan["start"] <= plan["at"]
+    assert states["binary_sensor.living_room_anomaly"]["state"] in ("on", "off")
+    assert "unusual_activity" in states["event.living_room_anomaly"]["attributes"]["event_types"]
+    assert "sensor.living_room_anomaly_score_temperature" in states
+    status, body = await api.rest_status(
+        "post",
+        "/api/services/iot_ml/feedback",
+        {"episode_id": "no-such-episode", "verdict": "false_alarm"},
+    )
+    assert status == 400 and "no-such-episode" in body
 
 
 async def test_learned_state_survives_restart(api: HaApi, hass_process: HassProcess) -> None:

@@ -13,6 +13,7 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfTemperature, UnitOfTime
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
@@ -258,8 +259,10 @@ THERMAL_SENSORS: tuple[IotMlSensorEntityDescription, ...] = (
 def anomaly_score_description(hass: HomeAssistant, channel: str) -> IotMlSensorEntityDescription:
     """How unusual the latest reading of a watched sensor was (diagnostic)."""
     entity_id = channel.split("#", 1)[0]
+    # The sensor's own name ("CO2"), not its friendly name with the device in front.
+    entry = er.async_get(hass).async_get(entity_id)
     state = hass.states.get(entity_id)
-    name = state.name if state is not None else entity_id
+    name = (entry and (entry.name or entry.original_name)) or (state and state.name) or entity_id
 
     def value(snapshot: ZoneSnapshot) -> float | None:
         score = snapshot.scores.get(channel)

@@ -51,6 +51,26 @@ try {
   await expectText("Temperatures", "temperature history card on the dashboard");
   await page.waitForTimeout(3000);
   await page.screenshot({ path: `${outDir}/03-dashboard.png`, fullPage: true });
+
+  await page.goto(base + "/iot-ml/occupancy");
+  await expectText("Occupied now", "occupancy glance card");
+  await expectText("Occupancy probability", "occupancy probability history card");
+  await expectText("Occupancy lighting", "occupancy lighting switches");
+  await page.waitForTimeout(2000);
+  await page.screenshot({ path: `${outDir}/04-occupancy.png`, fullPage: true });
+
+  await page.goto(base + "/iot-ml/climate");
+  await expectText("Heating rate", "heating rate row");
+  await expectText("Next pre-heat start", "next pre-heat row");
+  await expectText("Smart climate", "smart climate switches");
+  await page.waitForTimeout(2000);
+  await page.screenshot({ path: `${outDir}/05-climate.png`, fullPage: true });
+
+  await page.goto(base + "/iot-ml/anomalies");
+  await expectText("Security alerts", "security alerts switch");
+  await expectText("Anomalies now", "anomaly glance card");
+  await page.waitForTimeout(2000);
+  await page.screenshot({ path: `${outDir}/06-anomalies.png`, fullPage: true });
 } catch (err) {
   failures.push(String(err));
   await page.screenshot({ path: `${outDir}/99-error.png` }).catch(() => {});
