@@ -30,3 +30,22 @@ async def test_diagnostics_redacts_people(hass: HomeAssistant, hass_client) -> N
     assert zone["state"] in ("collecting", "ready")
     assert zone["units"]["sensor.living_temperature"] == "°C"
     assert zone["channels"]["sensor.living_co2"]["samples"] == 1
+
+
+async def test_diagnostics_show_what_zones_conclude(hass: HomeAssistant, freezer) -> None:
+    """Trained zones report occupancy, thermal readings and their anomaly watch."""
+    from custom_components.iot_ml.diagnostics import async_get_config_entry_diagnostics
+
+    from .test_thermal import _thermal_home
+
+    entry = await _thermal_home(hass, freezer)  # frozen clock: called directly, not over HTTP
+    diagnostics = await async_get_config_entry_diagnostics(hass, entry)
+    zone = diagnostics["zones"]["zone0"]
+    assert 0 <= zone["occupancy"]["probability"] <= 1
+    assert set(zone["occupancy"]["horizons"]) == {30, 60, 120}
+    assert zone["occupancy"]["quality"]["days"] >= 1
+    assert zone["thermal"]["rates"]["heat_up_c_per_h"] > 0
+    assert zone["thermal"]["decision"] in ("comfort", "preheat", "hold", "setback")
+    assert zone["anomalies"]["watched"] == ["sensor.living_co2", "sensor.living_temperature"]
+    assert zone["anomalies"]["open_episodes"] == []
+    assert diagnostics["zones"]["home"]["thermal"] is None

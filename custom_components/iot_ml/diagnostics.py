@@ -1,4 +1,5 @@
-"""Diagnostics: configuration and learning state, without names of people or places."""
+"""Diagnostics: configuration, learning state and what each zone concludes, without names of
+people or places."""
 
 from dataclasses import asdict
 from typing import Any
@@ -7,10 +8,35 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
 
 from .const import CONF_PRESENCE
-from .coordinator import IotMlConfigEntry
+from .coordinator import IotMlConfigEntry, ZoneSnapshot
 from .engine.types import Role
 
 REDACTED = "**REDACTED**"
+
+
+def _occupancy(snapshot: ZoneSnapshot) -> dict[str, Any] | None:
+    occupancy = snapshot.occupancy
+    if occupancy is None:
+        return None
+    quality = occupancy.quality
+    return {
+        "probability": round(occupancy.probability, 4),
+        "horizons": {m: round(p, 4) for m, p in occupancy.forecast.horizons.items()},
+        "quality": None if quality is None else asdict(quality),
+    }
+
+
+def _thermal(snapshot: ZoneSnapshot) -> dict[str, Any] | None:
+    thermal = snapshot.thermal
+    if thermal is None:
+        return None
+    return {
+        "rates": asdict(thermal.rates),
+        "predicted_1h": round(thermal.predicted_1h, 3),
+        "fault": thermal.fault,
+        "window_open": thermal.window_open,
+        "decision": thermal.decision.reason,
+    }
 
 
 async def async_get_config_entry_diagnostics(
@@ -35,6 +61,16 @@ async def async_get_config_entry_diagnostics(
             },
             "profiles": sorted(runtime.learner.profiles),
             **status,
+            "occupancy": _occupancy(snapshot),
+            "thermal": _thermal(snapshot),
+            "anomalies": {
+                "open_episodes": [
+                    {"kind": e.kind.value, "score": round(e.score, 4), "since": e.start}
+                    for e in snapshot.anomalies
+                ],
+                "watched": sorted(runtime.learner.anomalies.sensors),
+                "activity": runtime.learner.anomalies.activity is not None,
+            },
         }
     return {
         "entry": {
