@@ -50,6 +50,7 @@ async def _watched_home(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> 
     return entry
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_anomaly_entities(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
     """A zone with watched sensors gets a problem sensor, an event entity and score sensors."""
     await _watched_home(hass, freezer)
@@ -65,6 +66,7 @@ async def test_anomaly_entities(hass: HomeAssistant, freezer: FrozenDateTimeFact
     assert hass.states.get("switch.test_home_security_alerts").state == STATE_OFF
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_spike_fires_event_and_feedback(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
@@ -176,3 +178,13 @@ async def test_security_alerts(hass: HomeAssistant, freezer: FrozenDateTimeFacto
     hass.bus.async_fire("mobile_app_notification_action", {"action": "SOMETHING_ELSE"})
     await hass.async_block_till_done()
     assert marked == [(f"zone0:activity:unusual_activity:{int(now)}", "false_alarm")]
+
+
+async def test_score_sensors_disabled_by_default(hass: HomeAssistant) -> None:
+    """Without the fixture that enables everything, the per-sensor scores are registered off."""
+    from homeassistant.helpers import entity_registry as er
+
+    set_home_states(hass)
+    await setup_entry(hass, make_entry())
+    entry = er.async_get(hass).async_get("sensor.living_room_anomaly_score_living_temperature")
+    assert entry is not None and entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION

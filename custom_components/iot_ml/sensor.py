@@ -275,6 +275,8 @@ def anomaly_score_description(hass: HomeAssistant, channel: str) -> IotMlSensorE
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
+        # One per watched sensor: useful when tuning, noise on a dashboard.
+        entity_registry_enabled_default=False,
         suggested_display_precision=1,
         value_fn=value,
     )
