@@ -161,9 +161,7 @@ async def test_thermal_and_anomaly_entities(api: HaApi) -> None:
     assert states["binary_sensor.living_room_anomaly"]["state"] in ("on", "off")
     assert "unusual_activity" in states["event.living_room_anomaly"]["attributes"]["event_types"]
     registry = await api.ws("config/entity_registry/list")
-    scores = [
-        e for e in registry if e["entity_id"].startswith("sensor.living_room_anomaly_score_")
-    ]
+    scores = [e for e in registry if e["entity_id"].startswith("sensor.living_room_anomaly_score_")]
     assert any(e["entity_id"].endswith("temperature") for e in scores), scores
     assert all(e["disabled_by"] == "integration" for e in scores)  # for tuning, off by default
     status, body = await api.rest_status(

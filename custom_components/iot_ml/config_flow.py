@@ -261,7 +261,9 @@ class IotMlConfigFlow(ConfigFlow, domain=DOMAIN):
         """Home settings: who lives here, the outdoor temperature, comfort and learning."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            errors = _validate_wiring(self.hass, user_input) | _validate_tuning(self.hass, user_input)
+            errors = _validate_wiring(self.hass, user_input) | _validate_tuning(
+                self.hass, user_input
+            )
             if not errors:
                 self._home = user_input
                 if areas_with_evidence(self.hass):
