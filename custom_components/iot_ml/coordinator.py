@@ -148,6 +148,7 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
         self._queue: list[tuple[str, str, float, Any, Any]] | None = None
         self._train_lock = asyncio.Lock()
         self._unsubscribers: list[CALLBACK_TYPE] = []
+        self._stop_listener: CALLBACK_TYPE | None = None
         # Set once history is loaded and the first training has run.
         self.bootstrapped = asyncio.Event()
 
@@ -204,8 +205,10 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
                 minute=self.home.training_time.minute,
                 second=self.home.training_time.second,
             ),
-            self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._on_stop),
         ]
+        self._stop_listener = self.hass.bus.async_listen_once(
+            EVENT_HOMEASSISTANT_STOP, self._on_stop
+        )
         self.config_entry.async_create_background_task(
             self.hass, self._async_bootstrap(), f"{DOMAIN} bootstrap {self.config_entry.title}"
         )
@@ -215,6 +218,9 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
         for unsubscribe in self._unsubscribers:
             unsubscribe()
         self._unsubscribers.clear()
+        if self._stop_listener is not None:
+            self._stop_listener()
+            self._stop_listener = None
         if self.bootstrapped.is_set():
             await self.async_save()
 
@@ -517,6 +523,7 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
             await self.async_save()
 
     async def _on_stop(self, _event: Event) -> None:
+        self._stop_listener = None  # a one-time listener is gone once it has fired
         await self.async_stop()
 
     @callback
