@@ -2,9 +2,7 @@
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 import math
 from typing import Any, override
 
@@ -20,19 +18,19 @@ from homeassistant.helpers.event import (
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
-from .channels import ChannelSource, home_sources, zone_sources
+from .channels import home_sources, zone_sources
 from .const import DEFAULT_SENSITIVITY, DOMAIN, HOME_KEY, LIVE_TICK, LOGGER, SAVE_INTERVAL
-from .engine.anomaly_types import Episode, Feedback, sensitivity_value
+from .engine.anomaly_types import Feedback, sensitivity_value
 from .engine.anomaly_zone import AnomalyEvent
 from .engine.grid import SLOT_SECONDS, SLOTS_PER_DAY, slot_of
 from .engine.learner import Learner, TrainedModel, train
-from .engine.occupancy import OccupancyForecast
-from .engine.occupancy_zone import PredictionQuality, ZoneOccupancy, combine_zones, occupancy_kinds
-from .engine.types import FloatArray, LearnerStatus, Role
+from .engine.occupancy_zone import ZoneOccupancy, combine_zones
+from .engine.types import FloatArray, Role
 from .history import async_read_history
 from .models import HomeConfig, zones_of
+from .runtime import LearningState, OccupancySnapshot, ZoneRuntime, ZoneSnapshot
 from .storage import LearnedStateStore, StorageCorruptError, StoredState
-from .thermal_state import ThermalSnapshot, thermal_snapshot
+from .thermal_state import thermal_snapshot
 
 type IotMlConfigEntry = ConfigEntry[IotMlCoordinator]
 
@@ -40,84 +38,6 @@ type IotMlConfigEntry = ConfigEntry[IotMlCoordinator]
 MIN_DAYS_FOR_READY = 1.0
 # A live change this large in P(occupied) is pushed at once, smaller ones wait for the tick.
 PUSH_DELTA = 0.05
-
-
-class LearningState(StrEnum):
-    """The learning status a zone shows the user."""
-
-    COLLECTING = "collecting"
-    TRAINING = "training"
-    READY = "ready"
-    ERROR = "error"
-
-
-@dataclass(slots=True)
-class ZoneRuntime:
-    """A zone (or the home) as the coordinator runs it."""
-
-    key: str
-    name: str
-    sources: list[ChannelSource]
-    learner: Learner
-    state: LearningState = LearningState.COLLECTING
-    by_entity: dict[str, list[ChannelSource]] = field(default_factory=dict)
-    occupancy: OccupancySnapshot | None = None
-    thermal: ThermalSnapshot | None = None
-    last_activity_slot: int | None = None
-    # Entities whose changes move P(occupied) now.
-    occupancy_entities: set[str] = field(default_factory=set)
-
-    def __post_init__(self) -> None:
-        """Index sources by the entity they read."""
-        kinds = occupancy_kinds([s.spec for s in self.sources])
-        for source in self.sources:
-            self.by_entity.setdefault(source.entity_id, []).append(source)
-            if source.spec.key in kinds:
-                self.occupancy_entities.add(source.entity_id)
-
-    @property
-    def has_evidence(self) -> bool:
-        """Whether any binary channel (motion, door, media, presence) speaks to occupancy."""
-        kinds = occupancy_kinds([s.spec for s in self.sources])
-        return "binary" in kinds.values()
-
-    @property
-    def has_presence(self) -> bool:
-        """Whether persons or device trackers say who is home."""
-        return any(s.spec.role is Role.PRESENCE for s in self.sources)
-
-
-@dataclass(frozen=True, slots=True)
-class OccupancySnapshot:
-    """Occupancy now and ahead, as computed at ``at`` (start of the open slot)."""
-
-    probability: float
-    forecast: OccupancyForecast
-    at: datetime
-    quality: PredictionQuality | None
-
-    @property
-    def occupied(self) -> bool:
-        """The zone counts as occupied from an even chance on."""
-        return self.probability >= 0.5
-
-    def probability_in(self, minutes: int) -> float:
-        """P(occupied) ``minutes`` from ``at`` (rounded to whole slots, 5 min to 24 h)."""
-        step = min(len(self.forecast.series), max(1, round(minutes * 60 / SLOT_SECONDS)))
-        return float(self.forecast.series[step - 1])
-
-
-@dataclass(frozen=True, slots=True)
-class ZoneSnapshot:
-    """What entities show for a zone: an immutable copy made on the event loop."""
-
-    state: LearningState
-    status: LearnerStatus
-    next_training: datetime | None
-    occupancy: OccupancySnapshot | None = None
-    thermal: ThermalSnapshot | None = None
-    anomalies: tuple[Episode, ...] = ()  # open anomaly episodes
-    scores: dict[str, float] = field(default_factory=dict)  # latest score per watched channel
 
 
 class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):

@@ -8,8 +8,9 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
 
 from .const import CONF_PRESENCE
-from .coordinator import IotMlConfigEntry, ZoneSnapshot
+from .coordinator import IotMlConfigEntry
 from .engine.types import Role
+from .runtime import ZoneSnapshot
 
 REDACTED = "**REDACTED**"
 

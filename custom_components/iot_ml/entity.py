@@ -5,7 +5,8 @@ from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN, HOME_KEY
-from .coordinator import IotMlCoordinator, ZoneSnapshot
+from .coordinator import IotMlCoordinator
+from .runtime import ZoneSnapshot
 
 
 class IotMlEntity(CoordinatorEntity[IotMlCoordinator]):

@@ -19,10 +19,11 @@ from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
 from .const import HOME_KEY
-from .coordinator import IotMlConfigEntry, IotMlCoordinator, LearningState, ZoneSnapshot
+from .coordinator import IotMlConfigEntry, IotMlCoordinator
 from .engine.grid import SLOT_SECONDS
 from .engine.occupancy_routine import Transition
 from .entity import IotMlEntity
+from .runtime import LearningState, ZoneSnapshot
 from .thermal_state import ThermalSnapshot
 
 PARALLEL_UPDATES = 0
