@@ -14,6 +14,7 @@
 import argparse
 import csv
 from datetime import UTC, datetime
+import itertools
 import json
 import math
 from pathlib import Path
@@ -186,8 +187,9 @@ def run_skab(data: Path, quick: bool) -> dict[str, Any]:
 # -- speed ----------------------------------------------------------------------------------
 
 
-def run_speed(samples: int) -> float:
-    """µs per ``SensorDetector.update`` on a noisy daily cycle at 5-minute steps (after warm-up)."""
+def run_speed(samples: int) -> tuple[float, float]:
+    """µs per ``SensorDetector.update`` on a noisy daily cycle at 5-minute steps (after warm-up):
+    the fastest and the median of five blocks."""
     rng = np.random.default_rng(0)
     t = 1.7e9 + 300.0 * np.arange(samples)
     x = 20 + 2 * np.sin(2 * np.pi * t / 86400) + rng.normal(0, 0.2, samples)
@@ -196,10 +198,16 @@ def run_speed(samples: int) -> float:
     half = samples // 2
     for i in range(half):
         det.update(times[i], values[i])
-    begin = time.perf_counter()
-    for i in range(half, samples):
-        det.update(times[i], values[i])
-    return round((time.perf_counter() - begin) / (samples - half) * 1e6, 2)
+    # Five timed blocks; the fastest is the cost, the others include other processes' load on
+    # the shared cores (as ``timeit`` advises). The median is reported beside it.
+    per: list[float] = []
+    bounds = np.linspace(half, samples, 6).astype(int).tolist()
+    for a, b in itertools.pairwise(bounds):
+        begin = time.perf_counter()
+        for i in range(a, b):
+            det.update(times[i], values[i])
+        per.append((time.perf_counter() - begin) / (b - a) * 1e6)
+    return round(min(per), 2), round(float(np.median(per)), 2)
 
 
 def main() -> None:
@@ -226,8 +234,10 @@ def main() -> None:
             f"{time.perf_counter() - started:.1f}s",
         )
     if args.only in (None, "speed"):
-        report["score_us_per_sample"] = run_speed(20000 if args.quick else 200000)
-        print("speed", report["score_us_per_sample"], "us")
+        fastest, median = run_speed(20000 if args.quick else 200000)
+        report["score_us_per_sample"] = fastest
+        report["score_us_per_sample_median"] = median
+        print("speed", fastest, "us (median block", median, "us)")
     path = write_report(args.out, "anomaly", report)
     print(path)
 

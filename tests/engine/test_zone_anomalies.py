@@ -54,6 +54,11 @@ def test_false_alarm_closes_and_json_round_trip() -> None:
     assert list(again.episodes) == [episode.id]  # still open as saved
     assert again.sensors["t"].sensitivity == 0.75
     assert again.activity is not None
+    old = {**saved, "sensors": {"t": {**saved["sensors"]["t"], "version": 0}}}
+    old["activity"] = {**saved["activity"], "version": 0}
+    fresh = ZoneAnomalies("z", ["t"], "UTC", 0.5, activity=True)
+    fresh.restore(old)  # detectors saved by another version start afresh, the rest loads
+    assert fresh.sensors["t"].first_ts is None
     try:
         again.restore({"version": 99})
     except ValueError:

@@ -22,7 +22,9 @@ STATE_VERSION = 1
 WEEK_SHRINK = 12.0  # slots an hour of week needs before its rate counts as much as its hour of day
 DAY_MEMORY = 14.0 * 12.0
 WEEK_MEMORY = 4.0 * 12.0
-RARE_PAIR = 1800.0  # seconds within which a second active slot confirms rare-hour activity
+RARE_PAIR = 1800.0  # seconds within which further active slots confirm rare-hour activity
+RARE_SLOTS = 3  # active slots within RARE_PAIR at a rare hour that alert
+PENDING_WINDOW = 1800.0  # activity while empty must add up within this (not stray PIR blips)
 FALSE_ALARM_RATE_BUMP = (
     0.05  # a false "unusual hour" alarm makes that hour count as sometimes active
 )
@@ -45,6 +47,7 @@ class ActivityConfig:
     inactivity_floor: float = 2 * 3600.0
     refractory: float = 6 * 3600.0
     clear_after: float = 1800.0
+    inactivity: bool = True  # False: watch unusual activity only (e.g. a zone, not the home)
 
 
 class ActivityDetector:
@@ -66,7 +69,8 @@ class ActivityDetector:
         self.quiet_since: float | None = None  # someone home and nothing active since
         self.pending_since: float | None = None  # activity while empty, waiting out the grace
         self.pending_evidence = 0.0
-        self.rare_since: float | None = None  # last active slot at an almost-never-active hour
+        self.rare_since: float | None = None  # first active slot at an almost-never-active hour
+        self.rare_count = 0
         self.last_hour = -1
         self.last_day = -1
 
@@ -131,21 +135,27 @@ class ActivityDetector:
         if not empty:
             self.pending_since, self.pending_evidence = None, 0.0
         elif evidence > 0.0:
-            if self.pending_since is None:
-                self.pending_since = ts
+            if self.pending_since is None or ts - self.pending_since > PENDING_WINDOW:
+                self.pending_since, self.pending_evidence = ts, 0.0
             self.pending_evidence += evidence
         if not self.activity.can_alert(ts):
             return None
-        day_rate = self.day[self._clock.hour(ts) % 24]
+        h = self._clock.hour(ts) % 24
+        day_rate = self.day[h]
         if warm and evidence > 0.0:
-            # The first slot was judged before it was learned; the second only confirms it.
+            # The first slot was judged before it was learned; later ones only confirm it.
             if self.rare_since is not None and ts - self.rare_since <= RARE_PAIR:
-                self.rare_since = None
-                return self.activity.start(
-                    ts, Kind.UNUSUAL_ACTIVITY, score=1.0 - day_rate, value=evidence
-                )
-            if day_rate < cfg.rare_rate * cfg.sensitivity / 0.5:
-                self.rare_since = ts
+                self.rare_count += 1
+                if self.rare_count >= RARE_SLOTS:
+                    self.rare_since = None
+                    return self.activity.start(
+                        ts, Kind.UNUSUAL_ACTIVITY, score=1.0 - day_rate, value=evidence
+                    )
+            else:
+                # Rare means the neighbouring hours too: an early riser is not an intruder.
+                near = max(day_rate, self.day[h - 1], self.day[(h + 1) % 24])
+                rare = near < cfg.rare_rate * cfg.sensitivity / 0.5
+                self.rare_since, self.rare_count = (ts, 1) if rare else (None, 0)
         if (
             self.pending_since is not None
             and ts - self.pending_since >= cfg.grace
@@ -176,7 +186,8 @@ class ActivityDetector:
         factor = 1.0 + 0.5 / self.config.sensitivity
         limit = self.still.limit(ts, self._clock, factor, self.config.inactivity_floor)
         run = ts - self.quiet_since
-        if limit is not None and warm and run > limit and tracker.can_alert(ts):
+        armed = warm and self.config.inactivity
+        if limit is not None and armed and run > limit and tracker.can_alert(ts):
             return tracker.start(
                 ts, Kind.UNUSUAL_INACTIVITY, score=1.0 - limit / run / 2, value=run
             ), None

@@ -12,10 +12,10 @@ from typing import Any
 
 from .anomaly_baseline import SeasonalBaseline
 from .anomaly_episodes import EpisodeTracker
-from .anomaly_stats import HourClock, RunLengths, TailCalibrator
+from .anomaly_stats import HourClock, RestValues, RunLengths, TailCalibrator
 from .anomaly_types import AnomalyResult, Episode, Feedback, Kind, alert_tail
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 CUSUM_K = 1.5  # z allowance per sample: shifts below 1.5 typical deviations are ignored (NAB-tuned)
 CUSUM_H = 24.0  # alarm level of the CUSUM sums at sensitivity 1 (medium: twice that)
 CUSUM_CLIP = 4.0  # one wild reading cannot make a level shift
@@ -27,6 +27,12 @@ GAP_FLOOR = 1800.0
 EPISODE_WEIGHT = 0.1  # how much readings inside an (unconfirmed) episode teach the baseline
 FALSE_ALARM_WIDEN = 1.5
 RANGE_REFRESH = 288  # samples between refreshes of the cached alert z (for the expected range)
+SLOW_ALPHA = 1.0 / 24.0  # EWMA of z over ~2 hours: how far the mean of z normally wanders
+SLOW_WHITE = SLOW_ALPHA / (2.0 - SLOW_ALPHA)  # its mean square if z were white noise
+SLOW_MEMORY = 4032.0  # samples (~2 weeks) for the wander statistics
+SLOW_OUTLIER = 9.0  # a slow mean beyond 3 of its usual deviations is not learned as wander
+DAY_FADE = 0.97  # daily fading of learned records (rest values)
+ENVELOPE_SHRINK = 0.01  # share of its width the envelope of normal readings loses per day
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +49,9 @@ class SensorConfig:
     refractory: float = 3600.0
     level_tau: float = 86400.0
     cusum: bool = True
+    # A reading inside the range this sensor normally spans (a lamp at night, an open window)
+    # needs a tail this much smaller to count as a spike/drop; 1.0 = purely contextual.
+    context_tail: float = 0.01
 
 
 class SensorDetector:
@@ -54,6 +63,17 @@ class SensorDetector:
         self.calibrator = TailCalibrator()
         self.still = RunLengths()  # how long the value normally stays unchanged, by hour
         self.gaps = RunLengths()  # how long it is normally unavailable
+        self.rest = RestValues()  # values it habitually rests at for hours (0 W, 0 lx)
+        self.env_low = math.inf  # envelope of normal readings
+        self.env_high = -math.inf
+        # Residuals of occupancy- or weather-driven sensors wander for hours. A CUSUM's normal
+        # excursions grow with the variance of the slow mean of z, so its alarm level is
+        # multiplied by how much more that wanders than it would for white noise.
+        self.zslow = 0.0
+        self.slow_ms = SLOW_WHITE  # mean square of zslow
+        self.z_ms = 1.0  # mean square of clipped z
+        self.wander_n = 0.0
+        self.wander = 1.0
         self.tracker = EpisodeTracker(config.key, config.clear_after, config.refractory)
         self._clock = HourClock(config.tz)
         self.first_ts: float | None = None
@@ -114,7 +134,7 @@ class SensorDetector:
         out = (cfg.low is not None and value < cfg.low) or (
             cfg.high is not None and value > cfg.high
         )
-        kind = self._statistical_kind(ts, z, p, warm and tracker.open is None)
+        kind = self._statistical_kind(z, p, value, warm and tracker.open is None)
         if out:
             kind, score = Kind.OUT_OF_RANGE, 1.0
         alert: Episode | None = None
@@ -137,19 +157,32 @@ class SensorDetector:
             episode_id=None if open_ep is None else open_ep.id,
         )
 
-    def _statistical_kind(self, ts: float, z: float, p: float, armed: bool) -> Kind | None:
+    def _statistical_kind(self, z: float, p: float, value: float, armed: bool) -> Kind | None:
         zc = min(CUSUM_CLIP, max(-CUSUM_CLIP, z))
         self.zfast += 0.2 * (zc - self.zfast)
+        self.zslow += SLOW_ALPHA * (zc - self.zslow)
+        slow2 = self.zslow * self.zslow
+        if self.tracker.open is None and slow2 < SLOW_OUTLIER * self.slow_ms:
+            # Not while a change builds up: the wander it measures would hide it.
+            self.wander_n += 1.0
+            b = 1.0 / min(self.wander_n, SLOW_MEMORY)
+            self.slow_ms += b * (slow2 - self.slow_ms)
+            self.z_ms += b * (zc * zc - self.z_ms)
+            ratio = self.slow_ms / (SLOW_WHITE * self.z_ms + 1e-12)
+            self.wander = max(1.0, ratio)
         if p < self._p_alert:
-            return Kind.SPIKE if z > 0 else Kind.DROP
+            inside = self.env_low <= value <= self.env_high
+            if not inside or p < self._p_alert * self.config.context_tail:
+                return Kind.SPIKE if z > 0 else Kind.DROP
         if not (self.config.cusum and armed):
             return None
         self.cpos_n = self.cpos_n + 1.0 if self.cpos > 0.0 else 1.0
         self.cneg_n = self.cneg_n + 1.0 if self.cneg > 0.0 else 1.0
         self.cpos = max(0.0, self.cpos + zc - CUSUM_K)
         self.cneg = max(0.0, self.cneg - zc - CUSUM_K)
-        if self.cpos > self._cusum_h or self.cneg > self._cusum_h:
-            up = self.cpos > self._cusum_h
+        h = self._cusum_h * self.wander
+        if self.cpos > h or self.cneg > h:
+            up = self.cpos > h
             total, n = (self.cpos, self.cpos_n) if up else (self.cneg, self.cneg_n)
             # A step keeps z level over the run; a drift's recent z is well above the run's mean.
             mean_z = total / n + CUSUM_K
@@ -165,6 +198,9 @@ class SensorDetector:
             weight = EPISODE_WEIGHT if p < self._p_clear else 1.0
         if weight > 0.0:
             self.base.learn(ts, value, how, weight)
+        if weight == 1.0:
+            self.env_low = min(self.env_low, value)
+            self.env_high = max(self.env_high, value)
         settled = ts - (self.first_ts or ts) >= 0.5 * self.config.warmup
         if tracker.open is None and settled:
             # Not while the baseline settles (its first spreads are meaningless).
@@ -194,6 +230,9 @@ class SensorDetector:
             kind = Kind.DROPOUT if run > limit else None
         elif self.still_since is not None:
             limit = self.still.limit(ts, self._clock, self._still_factor, STILL_FLOOR) or math.inf
+            # Resting at a habitual value (heater off, dark room) may last as long as it ever did.
+            rest = self.rest.longest(self.base.last_value)
+            limit = max(limit, self._still_factor * rest)
             run = ts - self.still_since
             kind = Kind.STUCK if run > limit else None
         if kind is not None:
@@ -230,6 +269,8 @@ class SensorDetector:
         # A confirmed episode stays out of what is normal; any other run teaches it.
         if ended is None or self.tracker.feedback.get(ended.id) != Feedback.CONFIRMED:
             self.still.observe(start, ts, self._clock)
+            if ts - start >= STILL_FLOOR and self.base.last_value is not None:
+                self.rest.observe(self.base.last_value, ts - start)
         return None if ended is None else self.tracker.close(ts)
 
     def _hourly(self, ts: float) -> None:
@@ -243,6 +284,11 @@ class SensorDetector:
             self.last_day = hour // 24
             self.still.close_day()
             self.gaps.close_day()
+            self.rest.close_day(DAY_FADE)
+            if self.env_high > self.env_low:  # slowly forget readings of long ago
+                shrink = ENVELOPE_SHRINK * (self.env_high - self.env_low)
+                self.env_low += shrink
+                self.env_high -= shrink
 
     # -- feedback and state -----------------------------------------------------------------
 
@@ -284,6 +330,9 @@ class SensorDetector:
             "still_since": self.still_since,
             "gap_since": self.gap_since,
             "cusum": [self.cpos, self.cneg, self.cpos_n, self.cneg_n, self.zfast],
+            "wander": [self.zslow, self.slow_ms, self.z_ms, self.wander_n, self.wander],
+            "rest": self.rest.to_json(),
+            "envelope": [_finite(self.env_low), _finite(self.env_high)],
         }
 
     @classmethod
@@ -303,4 +352,15 @@ class SensorDetector:
             for k in ("first_ts", "still_since", "gap_since")
         )
         det.cpos, det.cneg, det.cpos_n, det.cneg_n, det.zfast = (float(x) for x in data["cusum"])
+        det.zslow, det.slow_ms, det.z_ms, det.wander_n, det.wander = (
+            float(x) for x in data["wander"]
+        )
+        det.rest = RestValues.from_json(data["rest"])
+        low, high = data["envelope"]
+        det.env_low = math.inf if low is None else float(low)
+        det.env_high = -math.inf if high is None else float(high)
         return det
+
+
+def _finite(x: float) -> float | None:
+    return x if math.isfinite(x) else None

@@ -107,6 +107,8 @@ class RunLengths:
 
     def observe(self, start: float, end: float, clock: HourClock) -> None:
         """Learn a run from ``start`` to ``end`` (epoch seconds)."""
+        if end - start <= min(self.longest):
+            return  # cannot raise any hour's record (the common, short run: keep it cheap)
         t = start
         while t < end:
             step = min(end, (t // 3600.0 + 1.0) * 3600.0)
@@ -127,7 +129,9 @@ class RunLengths:
         h = clock.hour(ts) % 24
         if self.seen[h] < 7.0:
             return None
-        return max(floor, factor * self.longest[h])
+        # The neighbouring hours count too: a habit is not punctual to the hour.
+        longest = max(self.longest[h - 1], self.longest[h], self.longest[(h + 1) % 24])
+        return max(floor, factor * longest)
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON."""
@@ -141,3 +145,49 @@ class RunLengths:
         if len(longest) != 24 or len(seen) != 24:
             raise ValueError("run lengths need 24 hours")
         return cls(longest=longest, seen=seen)
+
+
+REST_SLOTS = 8  # habitual resting values remembered
+REST_RUNS = 3  # long runs at a value before it counts as a habitual resting value
+
+
+@dataclass(slots=True)
+class RestValues:
+    """Values a sensor habitually rests at for long (0 W, 0 lx) and the longest such rest.
+
+    Stillness at such a value is judged against its own longest rest, whatever the hour; a
+    sensor stuck at any other value is still judged by the hour's usual stillness.
+    """
+
+    runs: dict[float, list[float]] = field(default_factory=dict)  # value -> [longest, count]
+
+    def observe(self, value: float, length: float) -> None:
+        """A still run of ``length`` seconds at ``value`` ended."""
+        rec = self.runs.get(value)
+        if rec is None:
+            if len(self.runs) >= REST_SLOTS:  # forget the least habitual value
+                del self.runs[min(self.runs, key=lambda v: self.runs[v][1])]
+            self.runs[value] = [length, 1.0]
+        else:
+            rec[0] = max(rec[0], length)
+            rec[1] += 1.0
+
+    def longest(self, value: float | None) -> float:
+        """Longest rest learned at ``value`` (0 unless it is a habitual resting value)."""
+        rec = None if value is None else self.runs.get(value)
+        return rec[0] if rec is not None and rec[1] >= REST_RUNS else 0.0
+
+    def close_day(self, fade: float) -> None:
+        """Let records fade; call once a day."""
+        for rec in self.runs.values():
+            rec[0] *= fade
+            rec[1] *= fade
+
+    def to_json(self) -> list[list[float]]:
+        """Plain JSON: [value, longest, count] rows."""
+        return [[v, round(r[0], 1), round(r[1], 3)] for v, r in self.runs.items()]
+
+    @classmethod
+    def from_json(cls, data: list[list[float]]) -> RestValues:
+        """Inverse of ``to_json``."""
+        return cls({float(v): [float(n), float(c)] for v, n, c in data})

@@ -6,6 +6,7 @@ be) home. What comes out are episode events: an alert when an episode begins, "c
 it ends. Recorded history can be replayed first so a restart or a first setup starts warm.
 """
 
+from contextlib import suppress
 from dataclasses import dataclass
 import math
 from typing import Any
@@ -150,10 +151,14 @@ class ZoneAnomalies:
         for channel, state in data["sensors"].items():
             if channel in self.sensors:
                 config = self.sensors[channel].config
-                self.sensors[channel] = SensorDetector.from_json(config, state)
+                try:
+                    self.sensors[channel] = SensorDetector.from_json(config, state)
+                except ValueError:
+                    continue  # saved by another detector version: this one learns afresh
                 self.sensors[channel].sensitivity = config.sensitivity
         if self.activity is not None and data["activity"] is not None:
-            self.activity = ActivityDetector.from_json(self.activity.config, data["activity"])
+            with suppress(ValueError):  # as above
+                self.activity = ActivityDetector.from_json(self.activity.config, data["activity"])
         self._sync_open()
 
 
