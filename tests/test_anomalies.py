@@ -188,3 +188,35 @@ async def test_score_sensors_disabled_by_default(hass: HomeAssistant) -> None:
     await setup_entry(hass, make_entry())
     entry = er.async_get(hass).async_get("sensor.living_room_anomaly_score_living_temperature")
     assert entry is not None and entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+
+
+async def test_home_watches_all_zones_activity(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The home learns the activity of all zones together (warmed on their history) and has
+    its own anomaly entities for unusual (in)activity."""
+    from custom_components.iot_ml.const import HOME_KEY
+
+    from .test_occupancy import _history
+
+    freezer.move_to("2026-11-04 12:00:00+00:00")
+    set_home_states(hass)
+    entry = make_entry()
+    await setup_entry(hass, entry)
+    coordinator: IotMlCoordinator = entry.runtime_data
+    home = coordinator.zones[HOME_KEY].learner.anomalies.activity
+    assert home is not None and home.config.inactivity  # the zones' detectors leave it out
+    zone = coordinator.zones["zone0"].learner
+    assert zone.anomalies.activity is not None and not zone.anomalies.activity.config.inactivity
+    home.first_ts = None  # as before any history
+    now = dt_util.utcnow().timestamp()
+    zone.forget()
+    zone.load_history(_history(now)["zone0"], now)
+    coordinator._learn_home_activity()
+    assert home.first_ts is not None
+    assert home.rate(now + 15 * 3600) > home.rate(now)  # 19:00 local (busy) vs 04:00 (quiet)
+    slot = coordinator.zones[HOME_KEY].last_activity_slot
+    await _tick(hass, freezer)
+    assert coordinator.zones[HOME_KEY].last_activity_slot != slot
+    assert hass.states.get("binary_sensor.test_home_anomaly").state == STATE_OFF
+    assert hass.states.get("event.test_home_anomaly") is not None

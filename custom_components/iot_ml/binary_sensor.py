@@ -38,8 +38,12 @@ async def async_setup_entry(
 ) -> None:
     """Add an occupancy sensor to the home and to each zone with occupancy evidence."""
     coordinator = entry.runtime_data
+    home: list[IotMlEntity] = []
     if coordinator.learns_occupancy(HOME_KEY):
-        async_add_entities([IotMlOccupancySensor(coordinator, HOME_KEY, OCCUPANCY)])
+        home.append(IotMlOccupancySensor(coordinator, HOME_KEY, OCCUPANCY))
+    if coordinator.watches_anomalies(HOME_KEY):
+        home.append(IotMlAnomalySensor(coordinator, HOME_KEY, ANOMALY))
+    async_add_entities(home)
     for zone_id, zone in coordinator.zone_configs.items():
         entities: list[IotMlEntity] = []
         if coordinator.learns_occupancy(zone_id):

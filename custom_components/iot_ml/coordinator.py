@@ -17,12 +17,13 @@ from homeassistant.helpers.event import (
 )
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
+import numpy as np
 
 from .channels import home_sources, zone_sources
 from .const import DEFAULT_SENSITIVITY, DOMAIN, HOME_KEY, LIVE_TICK, LOGGER, SAVE_INTERVAL
 from .engine.anomaly_types import Feedback, sensitivity_value
 from .engine.anomaly_zone import AnomalyEvent
-from .engine.grid import SLOT_SECONDS, SLOTS_PER_DAY, slot_of
+from .engine.grid import SLOT_SECONDS, SLOTS_PER_DAY, slot_of, slot_start
 from .engine.learner import Learner, TrainedModel, train
 from .engine.occupancy_zone import ZoneOccupancy, combine_zones
 from .engine.types import FloatArray, Role
@@ -61,7 +62,14 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
         for key, name, sources in runtimes:
             zone = self.zone_configs.get(key)
             sensitivity = sensitivity_value(zone.sensitivity if zone else DEFAULT_SENSITIVITY)
-            learner = Learner([s.spec for s in sources], days, tz, sensitivity, key)
+            learner = Learner(
+                [s.spec for s in sources],
+                days,
+                tz,
+                sensitivity=sensitivity,
+                key=key,
+                whole_home=key == HOME_KEY,
+            )
             self.zones[key] = ZoneRuntime(key, name, sources, learner)
         self._anomaly_listeners: list[Callable[[str, AnomalyEvent], None]] = []
         # Live observations arriving while history is loaded wait here, then replay in order.
@@ -161,6 +169,7 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
                 if history:
                     await self.hass.async_add_executor_job(learner.load_history, history, now)
                     await self.hass.async_add_executor_job(learner.learn_anomaly_history, history)
+            await self.hass.async_add_executor_job(self._learn_home_activity)
         finally:
             self._seed_current_states(now)
             self._replay_queue()
@@ -247,7 +256,7 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
         anomalies = runtime.learner.anomalies
         events = anomalies.check(ts)
         closed = slot_of(ts) - 1
-        evidence = runtime.learner.evidence_in_slot(closed)
+        evidence = self._evidence_in_slot(runtime, closed)
         if runtime.last_activity_slot != closed and not math.isnan(evidence):
             runtime.last_activity_slot = closed
             home = self.zones[HOME_KEY]
@@ -260,6 +269,32 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
                 ts, evidence, observed_empty=empty, predicted_empty=predicted
             )
         self._dispatch(runtime.key, events)
+
+    def _learn_home_activity(self) -> None:
+        """Warm the whole home's activity watch on all zones' history (runs in an executor)."""
+        home = self.zones[HOME_KEY].learner
+        activity = home.anomalies.activity
+        zones = [z.learner for k, z in self.zones.items() if k != HOME_KEY]
+        ends = [end for z in zones if (end := z.end_slot()) is not None]
+        if activity is None or activity.first_ts is not None or not ends:
+            return
+        end, length = max(ends), home.days_kept * SLOTS_PER_DAY
+        counts = np.vstack([z.evidence_counts(end, length) for z in zones])
+        total = np.where(np.isnan(counts).all(axis=0), np.nan, np.nansum(counts, axis=0))
+        home.anomalies.replay_activity(
+            [
+                (slot_start(end - length + i + 1), float(total[i]), None)
+                for i in np.flatnonzero(~np.isnan(total)).tolist()
+            ]
+        )
+
+    def _evidence_in_slot(self, runtime: ZoneRuntime, slot: int) -> float:
+        """Active evidence channels in a closed slot: the zone's own, or all zones' for the home."""
+        if runtime.key != HOME_KEY:
+            return runtime.learner.evidence_in_slot(slot)
+        counts = [z.learner.evidence_in_slot(slot) for k, z in self.zones.items() if k != HOME_KEY]
+        known = [c for c in counts if not math.isnan(c)]
+        return float(sum(known)) if known else math.nan
 
     def mark_episode(self, episode_id: str, verdict: Feedback) -> str | None:
         """Feed the user's verdict to the detector that raised it; the zone key, None if unknown."""

@@ -6,6 +6,7 @@ from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .const import HOME_KEY
 from .coordinator import IotMlConfigEntry, IotMlCoordinator
 from .engine.anomaly_types import CLEARED, Kind
 from .engine.anomaly_zone import AnomalyEvent
@@ -25,8 +26,10 @@ async def async_setup_entry(
     entry: IotMlConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """One anomaly event entity per zone that watches sensors or activity."""
+    """One anomaly event entity per zone that watches sensors or activity, and the home's."""
     coordinator = entry.runtime_data
+    if coordinator.watches_anomalies(HOME_KEY):  # the whole home's activity and inactivity
+        async_add_entities([IotMlAnomalyEvent(coordinator, HOME_KEY)])
     for zone_id in coordinator.zone_configs:
         if coordinator.watches_anomalies(zone_id):
             async_add_entities(

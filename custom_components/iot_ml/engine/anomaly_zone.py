@@ -33,17 +33,25 @@ class ZoneAnomalies:
     """Every detector of one zone (or the home)."""
 
     def __init__(
-        self, key: str, watched: list[str], tz: str, sensitivity: float, activity: bool
+        self,
+        key: str,
+        watched: list[str],
+        tz: str,
+        sensitivity: float,
+        activity: bool,
+        *,
+        inactivity: bool = False,
     ) -> None:
-        """Watch ``watched`` channel keys; with ``activity``, the zone's activity too."""
+        """Watch ``watched`` channel keys; with ``activity``, the zone's activity too.
+
+        ``inactivity`` also raises unusual inactivity: for the whole home, not a single room
+        (a room is often still for hours while people are elsewhere in the house).
+        """
         self.key = key
         self.tz = tz
         self.sensors = {k: SensorDetector(self._sensor_config(k, sensitivity)) for k in watched}
-        self.activity = (
-            ActivityDetector(ActivityConfig(key, tz=tz, sensitivity=sensitivity))
-            if activity
-            else None
-        )
+        config = ActivityConfig(key, tz=tz, sensitivity=sensitivity, inactivity=inactivity)
+        self.activity = ActivityDetector(config) if activity else None
         self.scores: dict[str, float] = {}
         self.episodes: dict[str, Episode] = {}  # open episodes by id
 

@@ -87,15 +87,19 @@ class Learner:
         channels: list[ChannelSpec],
         days_kept: int,
         tz: str,
+        *,
         sensitivity: float = 0.5,
         key: str = "zone",
+        whole_home: bool = False,
     ) -> None:
         """Create an empty learner keeping ``days_kept`` days of 5-minute slots per channel.
 
         ``sensitivity`` (0..1) sets how readily its anomaly detectors alert; ``key`` names the
-        zone in the ids of its anomaly episodes.
+        zone in the ids of its anomaly episodes. The ``whole_home`` learner watches the activity
+        of all zones together (fed by the caller), unusual inactivity included.
         """
         self.key = key
+        self.whole_home = whole_home
         self.channels = {spec.key: spec for spec in channels}
         self.days_kept = days_kept
         self.tz = tz
@@ -113,8 +117,10 @@ class Learner:
     def _new_anomalies(self) -> ZoneAnomalies:
         specs = self.channels.values()
         watched = [s.key for s in specs if s.watched]
-        active = any(s.role is Role.EVIDENCE for s in specs)
-        return ZoneAnomalies(self.key, watched, self.tz, self.sensitivity, active)
+        active = self.whole_home or any(s.role is Role.EVIDENCE for s in specs)
+        return ZoneAnomalies(
+            self.key, watched, self.tz, self.sensitivity, active, inactivity=self.whole_home
+        )
 
     # -- collecting ---------------------------------------------------------------------------
 
@@ -175,13 +181,13 @@ class Learner:
         if end is None:
             return
         length = self.days_kept * SLOTS_PER_DAY
-        counts = self._evidence_counts(end, length)
+        counts = self.evidence_counts(end, length)
         known = np.flatnonzero(~np.isnan(counts))
         self.anomalies.replay_activity(
             [(slot_start(end - length + int(i) + 1), float(counts[i]), None) for i in known]
         )
 
-    def _evidence_counts(self, end: int, length: int) -> FloatArray:
+    def evidence_counts(self, end: int, length: int) -> FloatArray:
         """Active evidence channels per slot of ``[end - length, end)`` (NaN: none known)."""
         keys = [s.key for s in self.channels.values() if s.role is Role.EVIDENCE]
         if not keys:
@@ -192,7 +198,7 @@ class Learner:
 
     def evidence_in_slot(self, slot: int) -> float:
         """Active evidence channels in the closed slot ``slot`` (NaN when none is known)."""
-        return float(self._evidence_counts(slot + 1, 1)[0])
+        return float(self.evidence_counts(slot + 1, 1)[0])
 
     def integrated_until(self, key: str) -> float | None:
         """Time up to which ``key`` has data, None when it has none."""
@@ -300,7 +306,12 @@ class Learner:
     def forget(self) -> None:
         """Drop everything collected and learned."""
         fresh = Learner(
-            list(self.channels.values()), self.days_kept, self.tz, self.sensitivity, self.key
+            list(self.channels.values()),
+            self.days_kept,
+            self.tz,
+            sensitivity=self.sensitivity,
+            key=self.key,
+            whole_home=self.whole_home,
         )
         self.buffers, self.samples, self.gaps = fresh.buffers, fresh.samples, fresh.gaps
         self.profiles, self.occupancy, self.trained_at = {}, None, None
