@@ -88,6 +88,26 @@ def test_short_absence_holds_and_warm_room_waits() -> None:
     assert d.reason == SETBACK
 
 
+def test_fading_occupancy_holds_comfort() -> None:
+    """Right after the last motion the detector's posterior decays: comfort is held meanwhile."""
+    empty = np.zeros(288)
+    d = decide(SETTINGS, cold_state(), 0.3, empty, room_model())
+    assert (d.reason, d.setpoint_c) == (HOLD, 20.5)
+    d = decide(SETTINGS, cold_state(), 0.1, empty, room_model())
+    assert d.reason == SETBACK
+    strict = ClimateSettings(comfort_c=20.5, eco_c=17.0, hold_threshold=0.5)
+    assert decide(strict, cold_state(), 0.3, empty, room_model()).reason == SETBACK
+
+
+def test_a_low_arrival_threshold_keeps_brief_visit_rooms_warm() -> None:
+    """A bathroom's forecast never rises far, yet someone will come: a zone-tuned threshold."""
+    brief = np.full(288, 0.1)
+    assert decide(SETTINGS, cold_state(), 0.0, brief, room_model()).reason == SETBACK
+    tuned = ClimateSettings(comfort_c=20.5, eco_c=17.0, arrival_threshold=0.08)
+    d = decide(tuned, cold_state(), 0.0, brief, room_model())
+    assert (d.reason, d.setpoint_c) == (PREHEAT, 20.5)
+
+
 def test_without_a_model_uses_a_fixed_lead() -> None:
     d = decide(SETTINGS, cold_state(), 0.0, arrival_in(1), None)
     assert d.reason == PREHEAT

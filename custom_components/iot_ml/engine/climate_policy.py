@@ -1,9 +1,11 @@
 """Smart climate: what a zone's thermostat should do now, and the plan behind it.
 
 One pure decision used by the pre-heat benchmark and the Home Assistant switch alike: comfort
-while occupied, pre-heat so comfort is there when people are predicted to arrive, eco when the
-zone is predicted empty, off while a window is open. Setpoints never leave the entity's
-min/max.
+while occupied (and while the detector's posterior still fades after the last motion), pre-heat
+so comfort is there when people are predicted to arrive, eco when the zone is predicted empty,
+off while a window is open. Setpoints never leave the entity's min/max. ``arrival_threshold``
+can be tuned per zone (the pre-heat benchmark calibrates it on the zone's replayed forecasts):
+low for rooms of brief, hard-to-time visits, which then stay warm through their usual hours.
 """
 
 from dataclasses import dataclass
@@ -37,6 +39,9 @@ class ClimateSettings:
     margin_min: float = 15.0  # start this much earlier than the thermal model says
     tolerance_c: float = 0.3  # pre-heat aims at comfort - tolerance (the thermostat does the rest)
     hold_min: float = 30.0  # an absence shorter than this keeps comfort
+    # P(occupied) still worth keeping comfort for: the detector's posterior decays for a while
+    # after the last motion, so this holds comfort through still sleepers and short absences.
+    hold_threshold: float = 0.2
     max_lead_min: float = 480.0  # never plan further ahead than this
 
 
@@ -89,6 +94,8 @@ def decide(
         return ClimateDecision("off", None, WINDOW_OPEN, None, None)
     if occupied_now >= settings.occupied_threshold:
         return ClimateDecision("heat", comfort, COMFORT, None, None)
+    if occupied_now >= min(settings.hold_threshold, settings.occupied_threshold):
+        return ClimateDecision("heat", comfort, HOLD, None, None)
     max_slots = int(settings.max_lead_min * 60 / SLOT_SECONDS)
     arrival = next_arrival_slot(forecast[:max_slots], state.slot, settings.arrival_threshold)
     if arrival is None:
