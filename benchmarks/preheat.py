@@ -44,8 +44,8 @@ import numpy as np
 
 from benchmarks.common import write_report
 from benchmarks.preheat_schedule import UserSchedule
-from benchmarks.preheat_tune import zone_settings
 from custom_components.iot_ml.engine.climate_policy import ClimateSettings, decide
+from custom_components.iot_ml.engine.climate_tuning import zone_settings
 from custom_components.iot_ml.engine.grid import SLOT_SECONDS, SLOTS_PER_DAY, slot_of
 from custom_components.iot_ml.engine.occupancy import (
     PRIOR_CHANNEL,
@@ -240,7 +240,7 @@ class Home:
         posterior = zone.occupancy.detect(data, start)
         outdoor = float(np.nanmean(self.channel("sensor.outdoor_temperature", start, now_slot)))
         zone.settings, zone.tuning = zone_settings(
-            base, zone.occupancy, zone.thermal, posterior, start, outdoor=outdoor
+            base, zone.occupancy.routine.tz, zone.thermal, posterior, start, outdoor=outdoor
         )
 
     def detect(self, zone: Zone, slot: int) -> float:

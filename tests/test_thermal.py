@@ -209,3 +209,16 @@ async def test_plan_heating_without_model(hass: HomeAssistant) -> None:
             DOMAIN, "plan_heating", {"zone": "Living room"}, blocking=True, return_response=True
         )
     assert err.value.translation_key == "no_thermal_model"
+
+
+async def test_arrival_threshold_is_learned_and_kept(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Training tunes the zone's pre-heat arrival threshold; it is saved with the zone."""
+    from custom_components.iot_ml.engine.climate_tuning import THRESHOLDS
+
+    entry = await _thermal_home(hass, freezer)
+    learner = entry.runtime_data.zones["zone0"].learner
+    assert learner.arrival_threshold in THRESHOLDS
+    meta, _arrays = learner.export_state()
+    assert meta["arrival_threshold"] == learner.arrival_threshold

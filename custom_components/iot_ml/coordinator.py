@@ -31,7 +31,7 @@ from .history import async_read_history
 from .models import HomeConfig, zones_of
 from .runtime import LearningState, OccupancySnapshot, ZoneRuntime, ZoneSnapshot
 from .storage import LearnedStateStore, StorageCorruptError, StoredState
-from .thermal_state import thermal_snapshot
+from .thermal_state import climate_settings, thermal_snapshot
 
 type IotMlConfigEntry = ConfigEntry[IotMlCoordinator]
 
@@ -329,6 +329,7 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
             fault=watch.fault.fault,
             p_occupied=None if occupancy is None else occupancy.probability,
             forecast=None if occupancy is None else occupancy.forecast.series,
+            arrival_threshold=runtime.learner.arrival_threshold,
         )
 
     def _update_occupancy(self, runtime: ZoneRuntime, ts: float) -> bool:
@@ -414,10 +415,14 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
     ) -> TrainedModel | None:
         learner = runtime.learner
         learner.advance(dt_util.utcnow().timestamp())
+        zone = self.zone_configs.get(runtime.key)
+        climate = None
+        if zone is not None and zone.climate:
+            climate = climate_settings(self.home, self.hass.states.get(zone.climate))
         if labels:
-            data = learner.training_input(*labels, outdoor=self._outdoor)
+            data = learner.training_input(*labels, outdoor=self._outdoor, climate=climate)
         else:
-            data = learner.training_input(outdoor=self._outdoor)
+            data = learner.training_input(outdoor=self._outdoor, climate=climate)
         if data is None:
             runtime.state = LearningState.COLLECTING
             self.async_set_updated_data(self._snapshots())

@@ -62,6 +62,7 @@ def thermal_snapshot(
     fault: bool,
     p_occupied: float | None,
     forecast: np.ndarray | None,
+    arrival_threshold: float | None = None,
 ) -> ThermalSnapshot:
     """Everything the zone's thermal entities and its smart-climate switch read."""
     current = None if climate is None else climate.attributes.get(ATTR_CURRENT_TEMPERATURE)
@@ -72,6 +73,8 @@ def thermal_snapshot(
     hour = model.predict(state, np.full(SLOTS_PER_HOUR, heating_now(climate)))
     minutes = 0.0 if state.temperature >= target else model.minutes_to_reach(state, target)
     settings = climate_settings(home, climate)
+    if arrival_threshold is not None:  # learned for this zone at the last training
+        settings = replace(settings, arrival_threshold=arrival_threshold)
     decision = decide(
         settings,
         state,

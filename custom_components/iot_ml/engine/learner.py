@@ -11,12 +11,15 @@ import numpy.typing as npt
 
 from .anomaly_zone import ZoneAnomalies
 from .buffer import ChannelBuffer
+from .climate_policy import ClimateSettings
+from .climate_tuning import zone_settings
 from .grid import SLOTS_PER_DAY, slot_of, slot_start
 from .occupancy_zone import RECENT_SLOTS, ZoneOccupancy, fit_zone_occupancy, occupancy_kinds
 from .profile import WeeklyProfile, fit_weekly_profile
 from .thermal import ThermalModel, ThermalSeries, ThermalState
 from .thermal_zone import (
     CONTEXT_SLOTS,
+    NO_OUTDOOR_C,
     ThermalWatch,
     climate_keys,
     fit_zone_thermal,
@@ -48,6 +51,7 @@ class TrainingInput:
     # Occupancy labels for a zone without its own evidence (the home without presence trackers).
     labels: FloatArray | None = None
     outdoor: FloatArray | None = None  # the home's outdoor temperature over the same window
+    climate: ClimateSettings | None = None  # comfort/eco and limits, to tune pre-heating
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,7 @@ class TrainedModel:
     posterior: FloatArray | None = None
     end_slot: int | None = None
     thermal: ThermalModel | None = None
+    arrival_threshold: float | None = None  # forecast P(occupied) worth pre-heating for
 
 
 def train(data: TrainingInput, now: float) -> TrainedModel:
@@ -76,7 +81,20 @@ def train(data: TrainingInput, now: float) -> TrainedModel:
         n = len(next(iter(data.slots.values()))) if data.slots else 0
         posterior = occupancy.posterior(data.slots, data.end_slot - n) if n else None
     thermal = fit_zone_thermal(data.slots, data.specs, data.end_slot, data.tz, data.outdoor)
-    return TrainedModel(profiles, now, occupancy, posterior, data.end_slot, thermal)
+    threshold = None
+    if data.climate is not None and posterior is not None and climate_keys(data.specs):
+        # Brief, hard-to-time visits get a low threshold, firm routines a high one.
+        outdoor = data.outdoor[~np.isnan(data.outdoor)] if data.outdoor is not None else []
+        settings, _ = zone_settings(
+            data.climate,
+            data.tz,
+            thermal,
+            posterior,
+            data.end_slot - len(posterior),
+            outdoor=float(outdoor[-1]) if len(outdoor) else NO_OUTDOOR_C,
+        )
+        threshold = settings.arrival_threshold
+    return TrainedModel(profiles, now, occupancy, posterior, data.end_slot, thermal, threshold)
 
 
 class Learner:
@@ -109,6 +127,7 @@ class Learner:
         self.profiles: dict[str, WeeklyProfile] = {}
         self.occupancy: ZoneOccupancy | None = None
         self.thermal: ThermalModel | None = None
+        self.arrival_threshold: float | None = None
         self.watch = ThermalWatch()
         self.sensitivity = sensitivity
         self.anomalies = self._new_anomalies()
@@ -217,6 +236,7 @@ class Learner:
         labels: FloatArray | None = None,
         end_slot: int | None = None,
         outdoor: Callable[[int, int], FloatArray | None] | None = None,
+        climate: ClimateSettings | None = None,
     ) -> TrainingInput | None:
         """Copy the data training needs, or None when nothing was collected yet.
 
@@ -240,6 +260,7 @@ class Learner:
             list(self.channels.values()),
             labels,
             None if outdoor is None else outdoor(end, length),
+            climate,
         )
 
     def apply(self, model: TrainedModel) -> None:
@@ -247,6 +268,7 @@ class Learner:
         self.profiles = dict(model.profiles)
         self.occupancy = model.occupancy
         self.thermal = model.thermal
+        self.arrival_threshold = model.arrival_threshold
         self.trained_at = model.trained_at
 
     # -- reading live -------------------------------------------------------------------------
@@ -316,6 +338,7 @@ class Learner:
         self.buffers, self.samples, self.gaps = fresh.buffers, fresh.samples, fresh.gaps
         self.profiles, self.occupancy, self.trained_at = {}, None, None
         self.thermal, self.watch = None, ThermalWatch()
+        self.arrival_threshold = None
         self.anomalies = fresh.anomalies
 
     # -- reporting ----------------------------------------------------------------------------
@@ -371,6 +394,7 @@ class Learner:
             "occupancy": None if self.occupancy is None else self.occupancy.to_json(),
             "thermal": None if self.thermal is None else self.thermal.to_json(),
             "watch": self.watch.to_json(),
+            "arrival_threshold": self.arrival_threshold,
             "anomalies": self.anomalies.to_json(),
             "trained_at": self.trained_at,
         }
@@ -403,6 +427,8 @@ class Learner:
             self.occupancy = None if occupancy is None else ZoneOccupancy.from_json(occupancy)
             thermal = meta.get("thermal")
             self.thermal = None if thermal is None else ThermalModel.from_json(thermal)
+            threshold = meta.get("arrival_threshold")
+            self.arrival_threshold = None if threshold is None else float(threshold)
             watch = meta.get("watch")
             self.watch = ThermalWatch() if watch is None else ThermalWatch.from_json(watch)
             anomalies = meta.get("anomalies")

@@ -11,13 +11,14 @@ from dataclasses import replace
 import math
 
 import numpy as np
+import numpy.typing as npt
 
-from custom_components.iot_ml.engine.climate_policy import ClimateSettings
-from custom_components.iot_ml.engine.grid import SLOT_SECONDS, SLOTS_PER_DAY
-from custom_components.iot_ml.engine.occupancy import OccupancyModel
-from custom_components.iot_ml.engine.occupancy_routine import RoutineModel, fit_routine, propagate
-from custom_components.iot_ml.engine.thermal import ThermalModel, ThermalState
-from custom_components.iot_ml.engine.timebase import hour_of_week
+from .climate_policy import ClimateSettings
+from .grid import SLOT_SECONDS, SLOTS_PER_DAY
+from .occupancy_routine import RoutineModel, fit_routine, propagate
+from .thermal import ThermalModel, ThermalState
+from .timebase import hour_of_week
+from .types import FloatArray
 
 THRESHOLDS = (0.5, 0.4, 0.3, 0.25, 0.2, 0.15, 0.12, 0.1, 0.08, 0.06, 0.05, 0.04, 0.03, 0.02)
 TARGET_MISS = 0.005  # per zone, of detected occupied slots; the estimate is optimistic (in-sample)
@@ -40,7 +41,7 @@ def heat_up_slots(
 
 
 def calibrate(
-    posterior: np.ndarray, start_slot: int, tz: str, lead: int, *, folds: int = FOLDS
+    posterior: FloatArray, start_slot: int, tz: str, lead: int, *, folds: int = FOLDS
 ) -> tuple[float, dict[str, float]]:
     """The highest threshold with an estimated miss share under ``TARGET_MISS``.
 
@@ -77,7 +78,7 @@ def calibrate(
 
 
 def _replay(
-    routine: RoutineModel, p: np.ndarray, start_slot: int, lead: int
+    routine: RoutineModel, p: FloatArray, start_slot: int, lead: int
 ) -> tuple[dict[float, float], float]:
     """Missed occupied slots per threshold, and all occupied slots, over one replayed span."""
     n = len(p)
@@ -105,7 +106,7 @@ def _replay(
     return missed, float(occ[lead + 1 : len(origins)].sum())
 
 
-def _run(occ: np.ndarray, t: int, cap: int) -> int:
+def _run(occ: npt.NDArray[np.bool_], t: int, cap: int) -> int:
     end = min(len(occ), t + cap)
     k = t
     while k < end and occ[k]:
@@ -115,14 +116,14 @@ def _run(occ: np.ndarray, t: int, cap: int) -> int:
 
 def zone_settings(
     base: ClimateSettings,
-    occupancy: OccupancyModel,
+    tz: str,
     thermal: ThermalModel | None,
-    posterior: np.ndarray,
+    posterior: FloatArray,
     start_slot: int,
     *,
     outdoor: float,
 ) -> tuple[ClimateSettings, dict[str, float]]:
-    """``base`` with the zone's calibrated arrival threshold."""
+    """``base`` with the zone's calibrated arrival threshold (``tz``: the routine's zone)."""
     lead = heat_up_slots(base, thermal, start_slot + len(posterior), outdoor)
-    threshold, stats = calibrate(posterior, start_slot, occupancy.routine.tz, lead)
+    threshold, stats = calibrate(posterior, start_slot, tz, lead)
     return replace(base, arrival_threshold=threshold), {"lead_slots": lead, **stats}
