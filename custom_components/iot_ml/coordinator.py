@@ -256,9 +256,13 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
         anomalies = runtime.learner.anomalies
         events = anomalies.check(ts)
         closed = slot_of(ts) - 1
+        if runtime.last_activity_slot == closed:
+            self._dispatch(runtime.key, events)
+            return
+        runtime.last_activity_slot = closed
+        events += anomalies.joint_slot(ts, runtime.learner.joint_values(closed))
         evidence = self._evidence_in_slot(runtime, closed)
-        if runtime.last_activity_slot != closed and not math.isnan(evidence):
-            runtime.last_activity_slot = closed
+        if not math.isnan(evidence):
             home = self.zones[HOME_KEY]
             empty: bool | None = None
             if home.has_presence and home.learner.occupancy is not None and home.occupancy:

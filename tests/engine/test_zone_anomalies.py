@@ -104,3 +104,30 @@ def test_activity_slots_and_learner_hooks() -> None:
         )
         == []
     )
+
+
+def test_joint_check_heating_vs_temperature() -> None:
+    """Heating that warms the room is normal; heating while the room cools alerts, and the
+    detector's state survives a round trip and feedback."""
+    zone = ZoneAnomalies("z", [], "UTC", 0.5, activity=False, joint=True)
+    rng = np.random.default_rng(2)
+    slots = []
+    for i in range(3 * SLOTS_PER_DAY):
+        heating = float((i // 24) % 2)
+        change = 0.15 * heating - 0.05 + rng.normal(0, 0.01)
+        slots.append((T0 + i * SLOT_SECONDS, {"temp_change": change, "heating": heating}))
+    zone.replay_joint(slots)
+    now = T0 + 3 * DAY
+    assert zone.joint_slot(now, {"temp_change": 0.1, "heating": 1.0}) == []
+    events = []
+    for k in range(1, 7):
+        events += zone.joint_slot(now + k * SLOT_SECONDS, {"temp_change": -0.3, "heating": 1.0})
+    alerts = [e for e in events if e.event_type != CLEARED]
+    assert alerts and alerts[0].episode.key.endswith("/temp_change")
+    saved = zone.to_json()
+    again = ZoneAnomalies("z", [], "UTC", 0.5, activity=False, joint=True)
+    again.restore(saved)
+    assert list(again.episodes) == [alerts[0].episode.id]
+    assert again.mark(alerts[0].episode.id, Feedback.FALSE_ALARM) is True
+    assert again.episodes == {}
+    assert ZoneAnomalies("z", [], "UTC", 0.5, activity=False).joint_slot(now, {}) == []

@@ -14,11 +14,13 @@ from typing import Any
 import numpy as np
 
 from .anomaly_activity import ActivityConfig, ActivityDetector
+from .anomaly_joint import JointConfig, JointDetector
 from .anomaly_sensor import SensorConfig, SensorDetector
 from .anomaly_types import CLEARED, AnomalyResult, Episode, Feedback
 from .types import Series
 
 STATE_VERSION = 1
+JOINT_CHANNELS = ("temp_change", "heating")  # per slot: air temperature change, heater on 0..1
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,17 +43,24 @@ class ZoneAnomalies:
         activity: bool,
         *,
         inactivity: bool = False,
+        joint: bool = False,
     ) -> None:
         """Watch ``watched`` channel keys; with ``activity``, the zone's activity too.
 
         ``inactivity`` also raises unusual inactivity: for the whole home, not a single room
-        (a room is often still for hours while people are elsewhere in the house).
+        (a room is often still for hours while people are elsewhere in the house). ``joint``
+        checks the zone's heating against its temperature each slot ("cools while heating").
         """
         self.key = key
         self.tz = tz
         self.sensors = {k: SensorDetector(self._sensor_config(k, sensitivity)) for k in watched}
         config = ActivityConfig(key, tz=tz, sensitivity=sensitivity, inactivity=inactivity)
         self.activity = ActivityDetector(config) if activity else None
+        self.joint = (
+            JointDetector(JointConfig(key, JOINT_CHANNELS, sensitivity=sensitivity))
+            if joint
+            else None
+        )
         self.scores: dict[str, float] = {}
         self.episodes: dict[str, Episode] = {}  # open episodes by id
 
@@ -90,6 +99,12 @@ class ZoneAnomalies:
         )
         return self._take(None, result)
 
+    def joint_slot(self, ts: float, values: dict[str, float | None]) -> list[AnomalyEvent]:
+        """One closed slot of the zone's joint channels (``JOINT_CHANNELS``)."""
+        if self.joint is None:
+            return []
+        return self._take(None, self.joint.update(ts, values))
+
     def _take(self, channel: str | None, result: AnomalyResult) -> list[AnomalyEvent]:
         if channel is not None:
             self.scores[channel] = result.score
@@ -116,6 +131,14 @@ class ZoneAnomalies:
             self.sensors[channel].update(t, None if math.isnan(v) else v)
         self.episodes.clear()
 
+    def replay_joint(self, slots: list[tuple[float, dict[str, float | None]]]) -> None:
+        """Learn how the zone's heating and temperature move together from past slots."""
+        if self.joint is None:
+            return
+        for ts, values in slots:
+            self.joint.update(ts, values)
+        self.episodes.clear()
+
     def replay_activity(self, activity: list[tuple[float, float, bool | None]]) -> None:
         """Learn the activity routine from past slots: (time, evidence, observed empty)."""
         if self.activity is None:
@@ -130,6 +153,11 @@ class ZoneAnomalies:
         if self.activity is not None:
             detectors.append(self.activity)
         known = any(d.mark(episode_id, verdict) for d in detectors)
+        if not known and self.joint is not None:
+            known = self.joint.tracker.mark(episode_id, verdict) is not None
+            open_ep = self.joint.tracker.open
+            if verdict is Feedback.FALSE_ALARM and open_ep and open_ep.id == episode_id:
+                self.joint.tracker.close(open_ep.start)
         self._sync_open()  # "all fine" closes an open episode
         return known
 
@@ -137,6 +165,8 @@ class ZoneAnomalies:
         trackers = [d.tracker for d in self.sensors.values()]
         if self.activity is not None:
             trackers += [self.activity.activity, self.activity.inactivity]
+        if self.joint is not None:
+            trackers.append(self.joint.tracker)
         self.episodes = {t.open.id: t.open for t in trackers if t.open is not None}
 
     # -- persistence --------------------------------------------------------------------------
@@ -147,6 +177,7 @@ class ZoneAnomalies:
             "version": STATE_VERSION,
             "sensors": {k: d.to_json() for k, d in self.sensors.items()},
             "activity": None if self.activity is None else self.activity.to_json(),
+            "joint": None if self.joint is None else self.joint.to_json(),
         }
 
     def restore(self, data: dict[str, Any]) -> None:
@@ -167,6 +198,9 @@ class ZoneAnomalies:
         if self.activity is not None and data["activity"] is not None:
             with suppress(ValueError):  # as above
                 self.activity = ActivityDetector.from_json(self.activity.config, data["activity"])
+        if self.joint is not None and data.get("joint") is not None:
+            with suppress(ValueError):
+                self.joint = JointDetector.from_json(self.joint.config, data["joint"])
         self._sync_open()
 
 

@@ -138,7 +138,13 @@ class Learner:
         watched = [s.key for s in specs if s.watched]
         active = self.whole_home or any(s.role is Role.EVIDENCE for s in specs)
         return ZoneAnomalies(
-            self.key, watched, self.tz, self.sensitivity, active, inactivity=self.whole_home
+            self.key,
+            watched,
+            self.tz,
+            self.sensitivity,
+            active,
+            inactivity=self.whole_home,
+            joint=climate_keys(list(specs)) is not None,
         )
 
     # -- collecting ---------------------------------------------------------------------------
@@ -205,6 +211,16 @@ class Learner:
         self.anomalies.replay_activity(
             [(slot_start(end - length + int(i) + 1), float(counts[i]), None) for i in known]
         )
+        keys = climate_keys(list(self.channels.values()))
+        if keys is not None:
+            temperature = self.buffers[keys[0]].window(end, length)
+            slots = np.flatnonzero(~np.isnan(temperature)).tolist()
+            self.anomalies.replay_joint(
+                [
+                    (slot_start(end - length + i + 1), self.joint_values(end - length + i))
+                    for i in slots
+                ]
+            )
 
     def evidence_counts(self, end: int, length: int) -> FloatArray:
         """Active evidence channels per slot of ``[end - length, end)`` (NaN: none known)."""
@@ -214,6 +230,19 @@ class Learner:
         stack = np.vstack([self.buffers[k].window(end, length) for k in keys])
         counts = np.sum(np.nan_to_num(stack, nan=0.0) > 0, axis=0).astype(np.float64)
         return np.where(np.isnan(stack).all(axis=0), np.nan, counts)
+
+    def joint_values(self, slot: int) -> dict[str, float | None]:
+        """The joint check's inputs for a closed slot: temperature change and heating."""
+        keys = climate_keys(list(self.channels.values()))
+        if keys is None:
+            return {}
+        t = self.buffers[keys[0]].window(slot + 1, 2)
+        heating = float(self.buffers[keys[1]].window(slot + 1, 1)[0])
+        change = float(t[1] - t[0])
+        return {
+            "temp_change": None if math.isnan(change) else change,
+            "heating": None if math.isnan(heating) else heating,
+        }
 
     def evidence_in_slot(self, slot: int) -> float:
         """Active evidence channels in the closed slot ``slot`` (NaN when none is known)."""
