@@ -222,3 +222,28 @@ async def test_arrival_threshold_is_learned_and_kept(
     assert learner.arrival_threshold in THRESHOLDS
     meta, _arrays = learner.export_state()
     assert meta["arrival_threshold"] == learner.arrival_threshold
+
+
+async def test_thermal_model_updates_online(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Between nightly refits the model folds in new hours of data as they close."""
+    entry = await _thermal_home(hass, freezer)
+    learner = entry.runtime_data.zones["zone0"].learner
+    assert learner.thermal is not None
+    before = learner.thermal.stats_slot
+    temperature = 20.5
+    for _ in range(40):
+        temperature += GAIN_C_PER_H / 12 - LOSS_PER_H * (temperature - 5.0) / 12
+        hass.states.async_set(
+            "climate.living",
+            "heat",
+            {
+                **hass.states.get("climate.living").attributes,
+                "current_temperature": round(temperature, 2),
+                "hvac_action": "heating",
+            },
+        )
+        await _tick(hass, freezer)
+    assert learner.thermal.stats_slot > before
+    assert learner.thermal.c("heat") == pytest.approx(GAIN_C_PER_H, rel=0.3)

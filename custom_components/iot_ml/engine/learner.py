@@ -13,7 +13,7 @@ from .anomaly_zone import ZoneAnomalies
 from .buffer import ChannelBuffer
 from .climate_policy import ClimateSettings
 from .climate_tuning import zone_settings
-from .grid import SLOTS_PER_DAY, slot_of, slot_start
+from .grid import SLOTS_PER_DAY, SLOTS_PER_HOUR, slot_of, slot_start
 from .occupancy_zone import RECENT_SLOTS, ZoneOccupancy, fit_zone_occupancy, occupancy_kinds
 from .profile import WeeklyProfile, fit_weekly_profile
 from .thermal import ThermalModel, ThermalSeries, ThermalState
@@ -352,6 +352,9 @@ class Learner:
             series.outdoor[:-1],
         )
         self.watch.step(self.thermal, closed)
+        if end - self.thermal.stats_slot > 2 * SLOTS_PER_HOUR:
+            # Online update between nightly refits: fold in the hours since the last one.
+            self.thermal = self.thermal.updated(closed)
         return live_state(self.thermal, series)
 
     def forget(self) -> None:
