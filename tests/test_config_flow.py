@@ -29,6 +29,7 @@ from custom_components.iot_ml.const import (
     CONF_SENSITIVITY,
     CONF_TRAINING_TIME,
     CONF_WATCHED,
+    CONF_WINDOWS,
     CONF_ZONES_FROM_AREAS,
     DEFAULT_COMFORT_TEMPERATURE,
     DEFAULT_DARK_LUX,
@@ -332,6 +333,7 @@ async def test_user_flow_offers_zones_for_areas(hass: HomeAssistant) -> None:
         CONF_ENVIRONMENT: ["sensor.living_temperature"],
         CONF_LIGHTS: ["light.living"],
         CONF_WATCHED: ["sensor.living_temperature"],
+        CONF_WINDOWS: [],
         CONF_CLIMATE: "climate.living",
     }
 
@@ -353,6 +355,7 @@ async def test_zones_step_all_areas_by_default(hass: HomeAssistant) -> None:
         CONF_ENVIRONMENT: ["sensor.kitchen_co2", "sensor.living_moved"],
         CONF_LIGHTS: [],
         CONF_WATCHED: ["sensor.kitchen_co2", "sensor.living_moved"],
+        CONF_WINDOWS: [],
     }
 
 
@@ -510,6 +513,7 @@ async def test_add_zone_with_area_prefill(hass: HomeAssistant) -> None:
         CONF_CLIMATE: "climate.living",
         CONF_LIGHTS: [],
         CONF_WATCHED: [],
+        CONF_WINDOWS: [],
         CONF_SENSITIVITY: "medium",
     }
     await hass.async_block_till_done()
@@ -562,6 +566,7 @@ async def test_add_zone_without_area(hass: HomeAssistant) -> None:
         CONF_ENVIRONMENT: [],
         CONF_LIGHTS: [],
         CONF_WATCHED: [],
+        CONF_WINDOWS: [],
         CONF_SENSITIVITY: "medium",
     }
 
@@ -640,6 +645,10 @@ async def test_zone_other_area_is_not_a_duplicate(hass: HomeAssistant) -> None:
         (
             {CONF_EVIDENCE: [MOTION], CONF_LIGHTS: ["light.ghost"]},
             {CONF_LIGHTS: "entity_not_found"},
+        ),
+        (
+            {CONF_EVIDENCE: [MOTION], CONF_WINDOWS: [MOTION]},
+            {CONF_WINDOWS: "invalid_window"},
         ),
         (
             {CONF_EVIDENCE: ["binary_sensor.window"], CONF_ENVIRONMENT: ["sensor.text"]},
@@ -773,6 +782,7 @@ async def test_reconfigure_zone(hass: HomeAssistant) -> None:
         CONF_NAME: "Lounge",
         CONF_LIGHTS: [],
         CONF_SENSITIVITY: "medium",
+        CONF_WINDOWS: [],
     }
     assert entry.subentries["zone1"].data == other
     # Reloaded with the new name.
@@ -808,7 +818,11 @@ async def test_reconfigure_zone_without_area(hass: HomeAssistant) -> None:
     result = await hass.config_entries.subentries.async_configure(result["flow_id"], zone)
     assert result["type"] is FlowResultType.ABORT
     await hass.async_block_till_done()
-    assert entry.subentries["zone0"].data == {**zone, CONF_SENSITIVITY: "medium"}
+    assert entry.subentries["zone0"].data == {
+        **zone,
+        CONF_SENSITIVITY: "medium",
+        CONF_WINDOWS: [],
+    }
 
 
 # -- roles -------------------------------------------------------------------------------------
@@ -931,6 +945,9 @@ async def test_fits_numeric_sensor_roles(
         ("outdoor", "climate.living", False),
         ("wardrobe", "sensor.outdoor_temperature", False),
         ("presence", "person.alex", False),
+        (CONF_WINDOWS, "binary_sensor.reg_window", True),
+        (CONF_WINDOWS, "binary_sensor.reg_motion", False),
+        (CONF_WINDOWS, "light.living", False),
     ],
 )
 async def test_fits_other_roles(
@@ -963,6 +980,7 @@ async def test_area_entities_and_suggestions(hass: HomeAssistant) -> None:
         CONF_ENVIRONMENT: [],
         CONF_LIGHTS: [],
         CONF_WATCHED: [],
+        CONF_WINDOWS: [],
     }
     assert suggest_zone(hass, areas["living"])[CONF_CLIMATE] == "climate.living"
     assert areas_with_evidence(hass) == {

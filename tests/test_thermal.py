@@ -247,3 +247,28 @@ async def test_thermal_model_updates_online(
         await _tick(hass, freezer)
     assert learner.thermal.stats_slot > before
     assert learner.thermal.c("heat") == pytest.approx(GAIN_C_PER_H, rel=0.3)
+
+
+async def test_window_contact_turns_smart_climate_off(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A zone's open window contact switches its heating off until it closes."""
+    from .conftest import LIVING_ZONE
+
+    entry = await _thermal_home(hass, freezer, at="2026-11-04 20:00:00+00:00")
+    hass.states.async_set("binary_sensor.living_window", "off", {"device_class": "window"})
+    subentry = next(iter(entry.subentries.values()))
+    hass.config_entries.async_update_subentry(
+        entry, subentry, data={**LIVING_ZONE, "window_entities": ["binary_sensor.living_window"]}
+    )
+    await hass.async_block_till_done()
+    await entry.runtime_data.bootstrapped.wait()  # reloaded with the window contact
+    modes = async_mock_service(hass, "climate", "set_hvac_mode")
+    async_mock_service(hass, "climate", "set_temperature")
+    switch = "switch.living_room_smart_climate"
+    await hass.services.async_call("switch", "turn_on", {"entity_id": switch}, blocking=True)
+    hass.states.async_set("binary_sensor.living_window", "on", {"device_class": "window"})
+    await _tick(hass, freezer)
+    assert hass.states.get(switch).attributes["window_open"] is True
+    assert hass.states.get(switch).attributes["reason"] == "window_open"
+    assert modes[-1].data["hvac_mode"] == "off"

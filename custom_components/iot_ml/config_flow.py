@@ -35,6 +35,7 @@ from .const import (
     CONF_SENSITIVITY,
     CONF_TRAINING_TIME,
     CONF_WATCHED,
+    CONF_WINDOWS,
     CONF_ZONES_FROM_AREAS,
     DEFAULT_COMFORT_TEMPERATURE,
     DEFAULT_DARK_LUX,
@@ -50,10 +51,11 @@ from .const import (
     MIN_HISTORY_DAYS,
     SENSITIVITIES,
     SUBENTRY_ZONE,
+    WINDOW_DEVICE_CLASSES,
 )
 from .roles import areas_with_evidence, entity_exists, fits_role, suggest_zone
 
-_ZONE_LIST_ROLES = (CONF_EVIDENCE, CONF_ENVIRONMENT, CONF_LIGHTS, CONF_WATCHED)
+_ZONE_LIST_ROLES = (CONF_EVIDENCE, CONF_ENVIRONMENT, CONF_LIGHTS, CONF_WATCHED, CONF_WINDOWS)
 
 WIRING_SCHEMA = vol.Schema(
     {
@@ -197,6 +199,16 @@ def _zone_schema() -> vol.Schema:
             ),
             vol.Optional(CONF_WATCHED, default=[]): selector.EntitySelector(
                 selector.EntitySelectorConfig(domain="sensor", multiple=True)
+            ),
+            vol.Optional(CONF_WINDOWS, default=[]): selector.EntitySelector(
+                selector.EntitySelectorConfig(
+                    filter=[
+                        selector.EntityWithDeviceFilterSelectorConfig(
+                            domain="binary_sensor", device_class=sorted(WINDOW_DEVICE_CLASSES)
+                        )
+                    ],
+                    multiple=True,
+                )
             ),
             vol.Optional(CONF_SENSITIVITY, default=DEFAULT_SENSITIVITY): selector.SelectSelector(
                 selector.SelectSelectorConfig(

@@ -7,7 +7,7 @@ import math
 from typing import Any, override
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import EVENT_HOMEASSISTANT_STOP
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP, STATE_ON
 from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import (
@@ -28,7 +28,7 @@ from .engine.learner import Learner, TrainedModel, train
 from .engine.occupancy_zone import ZoneOccupancy, combine_zones
 from .engine.types import FloatArray, Role
 from .history import async_read_history
-from .models import HomeConfig, zones_of
+from .models import HomeConfig, ZoneConfig, zones_of
 from .runtime import LearningState, OccupancySnapshot, ZoneRuntime, ZoneSnapshot
 from .storage import LearnedStateStore, StorageCorruptError, StoredState
 from .thermal_state import climate_settings, thermal_snapshot
@@ -329,11 +329,18 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
             state,
             home=self.home,
             climate=self.hass.states.get(zone.climate) if zone.climate else None,
-            window_open=watch.window.open,
+            window_open=watch.window.open or self._window_contact_open(zone),
             fault=watch.fault.fault,
             p_occupied=None if occupancy is None else occupancy.probability,
             forecast=None if occupancy is None else occupancy.forecast.series,
             arrival_threshold=runtime.learner.arrival_threshold,
+        )
+
+    def _window_contact_open(self, zone: ZoneConfig) -> bool:
+        """Any of the zone's window contacts reports open."""
+        return any(
+            (state := self.hass.states.get(entity_id)) is not None and state.state == STATE_ON
+            for entity_id in zone.windows
         )
 
     def _update_occupancy(self, runtime: ZoneRuntime, ts: float) -> bool:

@@ -26,6 +26,7 @@ from .const import (
     CONF_SENSITIVITY,
     CONF_TRAINING_TIME,
     CONF_WATCHED,
+    CONF_WINDOWS,
     DEFAULT_COMFORT_TEMPERATURE,
     DEFAULT_DARK_LUX,
     DEFAULT_ECO_TEMPERATURE,
@@ -89,6 +90,7 @@ class ZoneConfig:
     lights: tuple[str, ...]
     watched: tuple[str, ...]
     sensitivity: str = DEFAULT_SENSITIVITY  # how readily anomalies alert: low, medium, high
+    windows: tuple[str, ...] = ()  # contacts whose "open" turns smart climate off
 
     @classmethod
     def from_subentry(cls, subentry: ConfigSubentry) -> ZoneConfig:
@@ -105,6 +107,7 @@ class ZoneConfig:
             lights=tuple(data.get(CONF_LIGHTS, ())),
             watched=tuple(data.get(CONF_WATCHED, environment)),
             sensitivity=data.get(CONF_SENSITIVITY, DEFAULT_SENSITIVITY),
+            windows=tuple(data.get(CONF_WINDOWS, ())),
         )
 
     def entity_ids(self) -> tuple[str, ...]:

@@ -9,8 +9,10 @@ from .const import (
     CONF_EVIDENCE,
     CONF_LIGHTS,
     CONF_WATCHED,
+    CONF_WINDOWS,
     EVIDENCE_DEVICE_CLASSES,
     OUTDOOR_DOMAINS,
+    WINDOW_DEVICE_CLASSES,
 )
 
 
@@ -64,6 +66,10 @@ def fits_role(hass: HomeAssistant, role: str, entity_id: str) -> bool:
         return _is_numeric_sensor(hass, entity_id)
     if role == CONF_CLIMATE:
         return domain == "climate"
+    if role == CONF_WINDOWS:
+        return (
+            domain == "binary_sensor" and device_class_of(hass, entity_id) in WINDOW_DEVICE_CLASSES
+        )
     if role == CONF_LIGHTS:
         return domain == "light"
     if role == "outdoor":
@@ -98,6 +104,11 @@ def suggest_zone(hass: HomeAssistant, area_id: str) -> dict[str, list[str] | str
         for role in (CONF_EVIDENCE, CONF_ENVIRONMENT, CONF_LIGHTS)
     }
     suggestion[CONF_WATCHED] = list(suggestion[CONF_ENVIRONMENT])
+    suggestion[CONF_WINDOWS] = [
+        e
+        for e in entities
+        if fits_role(hass, CONF_WINDOWS, e) and device_class_of(hass, e) == "window"
+    ]
     climates = [e for e in entities if fits_role(hass, CONF_CLIMATE, e)]
     if climates:
         suggestion[CONF_CLIMATE] = climates[0]
