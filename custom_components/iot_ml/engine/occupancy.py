@@ -10,13 +10,28 @@ from typing import Any
 
 import numpy as np
 
-from .grid import SLOTS_PER_DAY
+from .grid import SLOTS_PER_DAY, SLOTS_PER_HOUR
 from .occupancy_fusion import FusionModel, fit_fusion, hmm_posterior
 from .occupancy_routine import HORIZONS, RoutineModel, Transition, fit_routine, next_crossing
+from .timebase import hour_of_week
 from .types import FloatArray
 
-STATE_VERSION = 1
+STATE_VERSION = 1  # calendar channels need no bump: v1 states without them still load
 PRIOR_CHANNEL = "_routine"
+# Smooth time of day (two harmonics) and the day type, as the published NS/WS features: an
+# hour-of-week prior from a week or two of history over-fits, these generalise across days.
+CALENDAR_CHANNELS = ("_tod_sin1", "_tod_cos1", "_tod_sin2", "_tod_cos2", "_weekend")
+
+
+def calendar(start_slot: int, count: int, tz: str) -> dict[str, FloatArray]:
+    """Calendar features per slot: time of day as sines and cosines, and a weekend flag."""
+    how = hour_of_week(start_slot, count, tz)
+    slot_in_hour = (np.arange(start_slot, start_slot + count) % SLOTS_PER_HOUR) / SLOTS_PER_HOUR
+    angle = 2 * np.pi * (how % 24 + slot_in_hour) / 24
+    values = (np.sin(angle), np.cos(angle), np.sin(2 * angle), np.cos(2 * angle))
+    out = dict(zip(CALENDAR_CHANNELS, values, strict=False))
+    out["_weekend"] = (how >= 5 * 24).astype(np.float64)
+    return out
 
 
 def logit(p: FloatArray) -> FloatArray:
@@ -64,7 +79,8 @@ class OccupancyModel:
         if not self.use_prior:
             return data
         n = len(next(iter(data.values())))
-        return {**data, PRIOR_CHANNEL: logit(self.routine.prior_at(start_slot, n))}
+        prior = logit(self.routine.prior_at(start_slot, n))
+        return {**data, PRIOR_CHANNEL: prior, **calendar(start_slot, n, self.routine.tz)}
 
     def forecast(self, p_now: float, slot: int) -> OccupancyForecast:
         """Propagate P(occupied at ``slot``) through the routine's chain for 24 hours."""
@@ -72,7 +88,8 @@ class OccupancyModel:
 
     def fusion_names(self) -> list[str]:
         """The channels the fusion reads (the routine prior is added internally)."""
-        return [c.name for c in self.fusion.channels if c.name != PRIOR_CHANNEL]
+        internal = {PRIOR_CHANNEL, *CALENDAR_CHANNELS}
+        return [c.name for c in self.fusion.channels if c.name not in internal]
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON (no pickle)."""
@@ -119,7 +136,8 @@ def fit_occupancy(
     routine = fit_routine(target, end_slot, tz)
     all_kinds = dict(kinds)
     if use_prior:
-        data = {**data, PRIOR_CHANNEL: logit(routine.prior_at(start, n))}
-        all_kinds[PRIOR_CHANNEL] = "direct"
+        prior = logit(routine.prior_at(start, n))
+        data = {**data, PRIOR_CHANNEL: prior, **calendar(start, n, tz)}
+        all_kinds |= dict.fromkeys((PRIOR_CHANNEL, *CALENDAR_CHANNELS), "direct")
     fusion = fit_fusion(data, all_kinds, target, l2)
     return OccupancyModel(fusion=fusion, routine=routine, use_prior=use_prior)

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from .occupancy_hmm import forward_backward
 from .types import FloatArray
 
 DECAYS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98)
@@ -45,18 +46,22 @@ def fit_logistic(
     beta = np.zeros(d + 1)
     penalty = np.full(d + 1, l2)
     penalty[0] = 0.0
-    for _ in range(iterations):
+    hess = np.zeros((d + 1, d + 1))
+    for it in range(iterations):
         # einsum, not BLAS: these products are small, and a threaded BLAS on a busy 2-4 core
         # box (a Home Assistant host) spends many times the work waiting for its threads.
         p = _sigmoid(np.einsum("nd,d->n", design, beta))
         grad = np.einsum("nd,n->d", design, w * (p - y)) + penalty * beta
-        # Floor the curvature: saturated rows would otherwise bring subnormal floats (slow).
-        curvature = w * np.maximum(p * (1 - p), TINY)
-        hess = np.einsum("ni,nj->ij", design * curvature[:, None], design)
-        hess += np.diag(penalty + 1e-9)
+        if it < 3 or it % 3 == 0:
+            # The Hessian is most of the cost; near the optimum it barely changes, so later
+            # steps reuse it (still converging, a little more slowly per step).
+            # Floor the curvature: saturated rows would otherwise bring subnormal floats (slow).
+            curvature = w * np.maximum(p * (1 - p), TINY)
+            hess = np.einsum("ni,nj->ij", design * curvature[:, None], design)
+            hess += np.diag(penalty + 1e-9)
         step = np.linalg.solve(hess, grad)
         beta -= step
-        if float(np.max(np.abs(step))) < 1e-10:
+        if float(np.max(np.abs(step))) < 1e-7:  # far below any effect on a probability
             break
     return beta[1:].copy(), float(beta[0])
 
@@ -271,6 +276,31 @@ def _binary_reliability(x: FloatArray, y: FloatArray) -> Reliability:
     return Reliability(p1, p0)
 
 
+def _grouped(cols: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Rows grouped by (current, held) on a fine grid: mean columns, counts and mean target.
+
+    Few distinct groups, so the decay search fits on them weighted by count (nearly the same
+    log-loss); binning with ``bincount`` is linear, where ``unique`` sorted every candidate.
+    (Onset is a function of the first two columns, which key the groups.)
+    """
+    key = np.rint(cols[:, 0] * 32).astype(np.int64) * 1025 + np.rint(cols[:, 1] * 1024).astype(
+        np.int64
+    )
+    _, inverse, count_int = _compact(key)
+    count = count_int.astype(np.float64)
+    rows = np.column_stack([np.bincount(inverse, weights=c) / count for c in cols.T])
+    return rows, count, np.bincount(inverse, weights=y) / count
+
+
+def _compact(key: Any) -> tuple[Any, Any, Any]:
+    """Distinct non-negative integer keys, each row's group index and group sizes."""
+    counts = np.bincount(key)
+    present = np.flatnonzero(counts)
+    index = np.zeros(len(counts), dtype=np.int64)
+    index[present] = np.arange(len(present))
+    return present, index[key], counts[present]
+
+
 def fit_fusion(
     data: dict[str, FloatArray],
     kinds: dict[str, str],
@@ -290,13 +320,7 @@ def fit_fusion(
             best: tuple[float, float] = (-math.inf, 0.0)
             for decay in DECAYS:
                 cols = ChannelFeature(name, kind, decay=decay).columns(x)[keep]
-                # Few distinct rows: fit on them, weighted by count (the same log-loss).
-                # (onset is a function of the first two columns, which key the rows.)
-                key = cols[:, 0] + 1j * cols[:, 1]
-                _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-                rows = cols[first]
-                count = np.bincount(inverse).astype(np.float64)
-                mean_y = np.bincount(inverse, weights=y[keep]) / count
+                rows, count, mean_y = _grouped(cols, y[keep])
                 coef, b = fit_logistic(rows, mean_y, l2, weights=count)
                 p = _sigmoid(rows @ coef + b)
                 best = max(best, (_loglik(p, mean_y, count), decay))
@@ -346,46 +370,11 @@ def hmm_posterior(binary: dict[str, FloatArray], iterations: int = 8) -> FloatAr
             ]
         )
         before = q
-        q, trans = _forward_backward(np.exp(log_e - log_e.max(axis=1, keepdims=True)), trans)
+        q, trans = forward_backward(np.exp(log_e - log_e.max(axis=1, keepdims=True)), trans)
         if float(np.max(np.abs(q - before))) < CONVERGED:
             break
     # Name the states: occupied is the one in which the channels fire more.
     return q if float(np.sum(p1)) >= float(np.sum(p0)) else 1 - q
-
-
-def _forward_backward(e: FloatArray, trans: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Posterior of state 1 and re-estimated transitions (scaled recursions, Python floats)."""
-    a00, a01, a10, a11 = (float(v) for v in trans.ravel())
-    e0, e1 = e[:, 0].tolist(), e[:, 1].tolist()
-    n = len(e0)
-    f0s, f1s = [0.0] * n, [0.0] * n
-    f0, f1 = 0.5, 0.5
-    for t in range(n):
-        if t:
-            f0, f1 = f0 * a00 + f1 * a10, f0 * a01 + f1 * a11
-        f0, f1 = f0 * e0[t], f1 * e1[t]
-        s = f0 + f1
-        f0, f1 = f0 / s, f1 / s
-        f0s[t], f1s[t] = f0, f1
-    g1 = [0.0] * n
-    b0, b1 = 1.0, 1.0
-    c = np.zeros((2, 2))
-    n00 = n01 = n10 = n11 = 0.0
-    for t in range(n - 1, -1, -1):
-        g = f1s[t] * b1
-        g1[t] = g / (f0s[t] * b0 + g)
-        if t:
-            m0, m1 = e0[t] * b0, e1[t] * b1
-            x00, x01 = f0s[t - 1] * a00 * m0, f0s[t - 1] * a01 * m1
-            x10, x11 = f1s[t - 1] * a10 * m0, f1s[t - 1] * a11 * m1
-            s = x00 + x01 + x10 + x11
-            n00, n01, n10, n11 = n00 + x00 / s, n01 + x01 / s, n10 + x10 / s, n11 + x11 / s
-            b0, b1 = a00 * m0 + a01 * m1, a10 * m0 + a11 * m1
-            s = b0 + b1
-            b0, b1 = b0 / s, b1 / s
-    c[0] = [n00 + 1.0, n01 + 1.0]
-    c[1] = [n10 + 1.0, n11 + 1.0]
-    return np.asarray(g1), c / c.sum(axis=1, keepdims=True)
 
 
 def fit_fusion_unsupervised(

@@ -13,12 +13,16 @@ from typing import Any
 import numpy as np
 
 from .grid import SLOT_SECONDS, SLOTS_PER_DAY
-from .profile import HALF_LIFE_DAYS, fit_weekly_profile
+from .profile import HALF_LIFE_DAYS
 from .timebase import HOURS_PER_WEEK, hour_of_week
 from .types import FloatArray
 
 SHRINK_SLOTS = 12.0  # pseudo-count (in weighted slots) pulling an hour toward its parent rate
 HORIZONS = (6, 12, 24)  # +30, +60, +120 min in slots
+WEEKEND_HOUR = 5 * 24  # Saturday 00:00 in hours of week
+WEEK_SHRINK = (
+    4.0  # pull of the hour of week toward its day type, x SHRINK_SLOTS (pooled: few weeks)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +71,36 @@ def propagate(model: RoutineModel, p0: FloatArray, how: Any) -> FloatArray:
     return out
 
 
-def _shrunk(num: Any, den: Any, parent: Any) -> FloatArray:
-    return np.asarray((num + SHRINK_SLOTS * parent) / (den + SHRINK_SLOTS), dtype=np.float64)
+def _shrunk(num: Any, den: Any, parent: Any, strength: float = SHRINK_SLOTS) -> FloatArray:
+    return np.asarray((num + strength * parent) / (den + strength), dtype=np.float64)
+
+
+def day_type(how: Any) -> Any:
+    """0 on weekdays, 1 on weekends, per hour of week."""
+    return (np.asarray(how) >= WEEKEND_HOUR).astype(np.int64)
+
+
+def _hierarchy(
+    how: Any, value: Any, weight: Any, top: float, week: float = WEEK_SHRINK
+) -> FloatArray:
+    """Per hour of week: rate shrunk to (day type, hour of day), then hour of day, then ``top``.
+
+    Weekdays share their hours, as do weekend days, so a routine learned from a few weeks is
+    not one week's accident; the hour of week keeps what repeats on that day only.
+    """
+    hod = how % 24
+    dt = day_type(how) * 24 + hod
+    sums = {k: np.bincount(idx, weights=value, minlength=m) for k, idx, m in _levels(how, hod, dt)}
+    dens = {k: np.bincount(idx, weights=weight, minlength=m) for k, idx, m in _levels(how, hod, dt)}
+    rate_hod = _shrunk(sums["hod"], dens["hod"], np.full(24, top))
+    rate_dt = _shrunk(sums["dt"], dens["dt"], rate_hod[np.arange(48) % 24])
+    hours = np.arange(HOURS_PER_WEEK)
+    parent = rate_dt[day_type(hours) * 24 + hours % 24]
+    return _shrunk(sums["how"], dens["how"], parent, SHRINK_SLOTS * week)
+
+
+def _levels(how: Any, hod: Any, dt: Any) -> list[tuple[str, Any, int]]:
+    return [("hod", hod, 24), ("dt", dt, 48), ("how", how, HOURS_PER_WEEK)]
 
 
 def fit_routine(
@@ -77,40 +109,22 @@ def fit_routine(
     """Fit prior and chain to an occupancy series (0/1 or soft, NaN unknown) ending at ``end_slot``."""
     n = len(occ)
     how = hour_of_week(end_slot - n, n, tz)
-    hod = how % 24
     weights = 0.5 ** ((n - 1 - np.arange(n)) / SLOTS_PER_DAY / half_life_days)
     ok = ~np.isnan(occ)
     x = np.where(ok, occ, 0.0)
     w = np.where(ok, weights, 0.0)
     total = float(w.sum())
     overall = float((w * x).sum() / total) if total > 0 else 0.5
-    hod_w = np.bincount(hod, weights=w, minlength=24)
-    hod_mean = _shrunk(np.bincount(hod, weights=w * x, minlength=24), hod_w, np.full(24, overall))
-    profile = fit_weekly_profile(occ, end_slot, tz, half_life_days)
-    parent = hod_mean[np.arange(HOURS_PER_WEEK) % 24]
-    prior = _shrunk(np.nan_to_num(profile.mean) * profile.weight, profile.weight, parent)
+    prior = _hierarchy(how, w * x, w, overall)
     # Transition counts from slot t to t+1 (soft states allowed), attributed to t's hour.
     pair = ok[:-1] & ok[1:]
     wp = np.where(pair, weights[:-1], 0.0)
     a, b = x[:-1], x[1:]
-    stats = {
-        "c1": wp * a,
-        "c11": wp * a * b,
-        "c0": wp * (1 - a),
-        "c01": wp * (1 - a) * b,
-    }
-    glob = {k: float(v.sum()) for k, v in stats.items()}
-    g11 = (glob["c11"] + 1.0) / (glob["c1"] + 1.0)  # with no history: stay occupied
-    g01 = (glob["c01"] + 0.0) / (glob["c0"] + 1.0) if glob["c0"] > 0 else 0.05
-    by_hod = {k: np.bincount(hod[:-1], weights=v, minlength=24) for k, v in stats.items()}
-    by_how = {
-        k: np.bincount(how[:-1], weights=v, minlength=HOURS_PER_WEEK) for k, v in stats.items()
-    }
-    hod11 = _shrunk(by_hod["c11"], by_hod["c1"], np.full(24, g11))
-    hod01 = _shrunk(by_hod["c01"], by_hod["c0"], np.full(24, g01))
-    idx = np.arange(HOURS_PER_WEEK) % 24
-    p11 = _shrunk(by_how["c11"], by_how["c1"], hod11[idx])
-    p01 = _shrunk(by_how["c01"], by_how["c0"], hod01[idx])
+    c1, c0 = wp * a, wp * (1 - a)
+    g11 = (float((c1 * b).sum()) + 1.0) / (float(c1.sum()) + 1.0)  # no history: stay occupied
+    g01 = float((c0 * b).sum()) / (float(c0.sum()) + 1.0) if c0.sum() > 0 else 0.05
+    p11 = _hierarchy(how[:-1], c1 * b, c1, g11)
+    p01 = _hierarchy(how[:-1], c0 * b, c0, g01)
     return RoutineModel(prior=prior, p11=p11, p01=p01, tz=tz)
 
 
