@@ -8,6 +8,8 @@ The spread is a mean absolute residual per hour of day, shrunk to the sensor's o
 times a per-hour widening that false alarms raise.
 """
 
+# ruff: noqa: PLR1730, FURB136 -- hot path: comparisons instead of min()/max() calls (same results)
+
 from dataclasses import dataclass, field
 import math
 from typing import Any
@@ -67,35 +69,56 @@ class SeasonalBaseline:
 
     def learn(self, ts: float, x: float, how: int, weight: float = 1.0) -> None:
         """Take in reading ``x`` at ``ts`` (``weight`` < 1 while an episode is open)."""
-        if self.last_value is not None and x != self.last_value:
-            self.resolution = min(self.resolution, abs(x - self.last_value))
+        h = how % 24
+        day_h = self.day[h]
+        n = self.week_n[how]
+        season = day_h + n / (n + WEEK_SHRINK) * (self.week[how] - day_h)
+        offset = 0.0 if self.err_seasonal >= 0.9 * self.err_flat else season
+        self.learn_at(ts, x, how, season, offset, weight)
+
+    def learn_at(  # noqa: PLR0917 -- hot path: positional arguments are cheaper
+        self, ts: float, x: float, how: int, season: float, offset: float, weight: float
+    ) -> None:
+        """``learn`` given this hour's seasonal term and ``offset(how)`` (the caller has them)."""
+        last = self.last_value
+        if last is not None and x != last:
+            step = abs(x - last)
+            if step < self.resolution:
+                self.resolution = step
         self.last_value = x
-        if self.level is None:
+        level = self.level
+        if level is None:
             self.level, self.last_ts = x, ts
             return
-        dt = max(0.0, ts - (self.last_ts or ts))
+        dt = ts - (self.last_ts or ts)
         self.last_ts = ts
         h = how % 24
-        flat = x - self.level
-        season = self.day[h] + self.week_n[how] / (self.week_n[how] + WEEK_SHRINK) * (
-            self.week[how] - self.day[h]
+        flat = x - level
+        resid = abs(flat - offset)
+        samples = self.samples = self.samples + 1
+        a = weight / (SPREAD_MEMORY if samples > SPREAD_MEMORY else samples)
+        err_flat = self.err_flat = self.err_flat + a * (abs(flat) - self.err_flat)
+        err_seasonal = self.err_seasonal = self.err_seasonal + a * (
+            abs(flat - season) - self.err_seasonal
         )
-        resid = x - self.level - self.offset(how)
-        self.samples += 1
-        a = weight / min(self.samples, SPREAD_MEMORY)
-        self.err_flat += a * (abs(flat) - self.err_flat)
-        self.err_seasonal += a * (abs(flat - season) - self.err_seasonal)
-        self.spread += a * (abs(resid) - self.spread)
-        self.hour_n[h] += weight
-        self.hour_spread[h] += (
-            weight / min(self.hour_n[h], DAY_MEMORY) * (abs(resid) - self.hour_spread[h])
+        self.spread += a * (resid - self.spread)
+        hour_n, hour_spread = self.hour_n, self.hour_spread
+        n = hour_n[h] = hour_n[h] + weight
+        hour_spread[h] += weight / (DAY_MEMORY if n > DAY_MEMORY else n) * (resid - hour_spread[h])
+        day, day_n = self.day, self.day_n
+        n = day_n[h] = day_n[h] + weight
+        day_h = day[h] = day[h] + weight / (DAY_MEMORY if n > DAY_MEMORY else n) * (flat - day[h])
+        week, week_n = self.week, self.week_n
+        n = week_n[how] = week_n[how] + weight
+        week_how = week[how] = week[how] + weight / (WEEK_MEMORY if n > WEEK_MEMORY else n) * (
+            flat - week[how]
         )
-        self.day_n[h] += weight
-        self.day[h] += weight / min(self.day_n[h], DAY_MEMORY) * (flat - self.day[h])
-        self.week_n[how] += weight
-        self.week[how] += weight / min(self.week_n[how], WEEK_MEMORY) * (flat - self.week[how])
+        if err_seasonal >= 0.9 * err_flat:
+            offset = 0.0
+        else:
+            offset = day_h + n / (n + WEEK_SHRINK) * (week_how - day_h)
         alpha = weight * -math.expm1(-dt / self.level_tau) if dt > 0 else 0.0
-        self.level += alpha * (x - self.offset(how) - self.level)
+        self.level = level + alpha * (x - offset - level)
 
     def widen_hours(self, how: int, factor: float) -> None:
         """A false alarm at ``how``: widen normal there (and the neighbouring hours, less)."""

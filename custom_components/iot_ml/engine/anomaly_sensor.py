@@ -6,13 +6,15 @@ when nothing is reported. Scores are ``1 - tail probability`` against this senso
 at this hour of week, so a threshold means the same on any sensor.
 """
 
+# ruff: noqa: PLR1730, FURB136 -- hot path: comparisons instead of min()/max() calls (same results)
+
 from dataclasses import dataclass
 import math
 from typing import Any
 
-from .anomaly_baseline import SeasonalBaseline
+from .anomaly_baseline import HOUR_SPREAD_SHRINK, WEEK_SHRINK, SeasonalBaseline
 from .anomaly_episodes import EpisodeTracker
-from .anomaly_stats import HourClock, RestValues, RunLengths, TailCalibrator
+from .anomaly_stats import BINS, PRIOR_WEIGHT, HourClock, RestValues, RunLengths, TailCalibrator
 from .anomaly_types import AnomalyResult, Episode, Feedback, Kind, alert_tail
 
 STATE_VERSION = 2
@@ -33,6 +35,11 @@ SLOW_MEMORY = 4032.0  # samples (~2 weeks) for the wander statistics
 SLOW_OUTLIER = 9.0  # a slow mean beyond 3 of its usual deviations is not learned as wander
 DAY_FADE = 0.97  # daily fading of learned records (rest values)
 ENVELOPE_SHRINK = 0.01  # share of its width the envelope of normal readings loses per day
+_TIMED = (Kind.STUCK, Kind.DROPOUT)  # kinds that end on a change, not on a quiet spell
+_INF = math.inf
+_LAST_BIN = BINS - 1
+_isnan, _log1p, _exp = math.isnan, math.log1p, math.exp
+_NOTHING = AnomalyResult(0.0, None, None, None)  # a check that found nothing (immutable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +93,8 @@ class SensorDetector:
         self.zfast = 0.0
         self._z_alert = 0.0
         self._since_refresh = RANGE_REFRESH
+        self._how = 0  # hour of week of times in [_how_lo, _how_hi) (cached per hour)
+        self._how_lo = self._how_hi = 0.0
         self.sensitivity = config.sensitivity
 
     @property
@@ -106,113 +115,178 @@ class SensorDetector:
 
     def update(self, ts: float, value: float | None) -> AnomalyResult:
         """Take in one reading (None = unavailable) and score it."""
-        self._hourly(ts)
-        if self.first_ts is None:
-            self.first_ts = ts
-        if value is None or math.isnan(value):
+        # The hot path: one call per reading of every watched sensor. The baseline's expected
+        # value and spread, the tail probability, the CUSUM and the learning are written out here
+        # with locals (same arithmetic as ``SeasonalBaseline``/``TailCalibrator``, same order, so
+        # the results are bit for bit those of the plain method calls).
+        if int(ts // 3600.0) != self.last_hour:
+            self._hourly(ts)
+        first_ts = self.first_ts
+        if first_ts is None:
+            first_ts = self.first_ts = ts
+        if value is None or _isnan(value):
             if self.gap_since is None:
                 self.gap_since = ts
             return self.check(ts)
-        cleared = self._end_gap(ts)
-        if self.still_since is None or value != self.base.last_value:
-            cleared = self._end_still(ts) or cleared
-        how = self._clock.hour(ts)
+        cleared = None if self.gap_since is None else self._end_gap(ts)
         base = self.base
-        if base.level is None:
+        tracker = self.tracker
+        still_since = self.still_since
+        if still_since is None or value != base.last_value:
+            if still_since is None or tracker.open is not None:
+                cleared = self._end_still(ts) or cleared
+            else:  # a run of stillness ended, no episode open: it teaches what is normal
+                self.still_since = ts
+                run = ts - still_since
+                still = self.still
+                if run <= still.floor:
+                    pass  # cannot raise any hour's record (the common, short run)
+                elif (
+                    self._how_lo <= still_since < self._how_hi
+                    and ts <= (still_since // 3600.0 + 1.0) * 3600.0
+                ):
+                    # Within one clock hour that began at the cached hour of week: the one
+                    # record ``RunLengths.observe`` would raise.
+                    longest, h = still.longest, self._how % 24
+                    if run > longest[h]:
+                        longest[h] = run
+                else:
+                    still.observe(still_since, ts, self._clock)
+                if run >= STILL_FLOOR and base.last_value is not None:
+                    self.rest.observe(base.last_value, run)
+        if self._how_lo <= ts < self._how_hi:
+            how = self._how
+        else:
+            how, self._how_lo, self._how_hi = self._clock.span(ts)
+            self._how = how
+        level = base.level
+        if level is None:
             base.learn(ts, value, how)
-            return AnomalyResult(0.0, None, None, None, cleared=cleared)
-        expected = base.expected(how)
-        scale = base.scale(how)
+            return AnomalyResult(0.0, None, None, None, None, cleared, None)
+        # Expected value and scale (``SeasonalBaseline.expected``/``scale``).
+        h = how % 24
+        day_h = base.day[h]
+        n = base.week_n[how]
+        season = day_h + n / (n + WEEK_SHRINK) * (base.week[how] - day_h)
+        offset = 0.0 if base.err_seasonal >= 0.9 * base.err_flat else season
+        expected = (level or 0.0) + offset
+        n = base.hour_n[h]
+        scale = (n * base.hour_spread[h] + HOUR_SPREAD_SHRINK * base.spread) / (
+            n + HOUR_SPREAD_SHRINK
+        )
+        resolution = base.resolution
+        floor = 0.5 * resolution if resolution < _INF else 1e-9
+        if floor > scale:
+            scale = floor
+        if scale < 1e-9:
+            scale = 1e-9
+        scale *= base.widen[h]
         z = (value - expected) / scale
         az = -z if z < 0 else z
-        p = self.calibrator.tail(az)
-        score = 1.0 - p
-        warm = ts - self.first_ts >= self.config.warmup
-        tracker = self.tracker
-        low, high = self._range(expected, scale)
-        cfg = self.config
-        out = (cfg.low is not None and value < cfg.low) or (
-            cfg.high is not None and value > cfg.high
+        # Tail probability (``TailCalibrator.tail``).
+        cal = self.calibrator
+        b = int(8.0 * _log1p(az))
+        if b > _LAST_BIN:
+            b = _LAST_BIN
+        counts = cal.counts
+        unit = cal.unit
+        p = ((sum(counts[b + 1 :]) + 0.5 * counts[b]) / unit + PRIOR_WEIGHT * _exp(-az)) / (
+            cal.total / unit + PRIOR_WEIGHT
         )
-        kind = self._statistical_kind(z, p, value, warm and tracker.open is None)
+        score = 1.0 - p
+        cfg = self.config
+        warmup = cfg.warmup
+        warm = ts - first_ts >= warmup
+        # Expected range (the alert's z is refreshed now and then).
+        since = self._since_refresh + 1
+        if since >= RANGE_REFRESH:
+            self._z_alert = cal.z_at(self._p_alert)
+            since = 0
+        self._since_refresh = since
+        half = self._z_alert * scale
+        low = expected - half
+        high = expected + half
+        limit = cfg.low
+        out = limit is not None and value < limit
+        if not out:
+            limit = cfg.high
+            out = limit is not None and value > limit
+        open_ep = tracker.open
+        # Spikes/drops, level shifts and drift.
+        zc = z if z > -CUSUM_CLIP else -CUSUM_CLIP
+        if not zc < CUSUM_CLIP:
+            zc = CUSUM_CLIP
+        zfast = self.zfast = self.zfast + 0.2 * (zc - self.zfast)
+        zslow = self.zslow = self.zslow + SLOW_ALPHA * (zc - self.zslow)
+        slow2 = zslow * zslow
+        if open_ep is None and slow2 < SLOW_OUTLIER * self.slow_ms:
+            # Not while a change builds up: the wander it measures would hide it.
+            wander_n = self.wander_n = self.wander_n + 1.0
+            rate = 1.0 / (SLOW_MEMORY if wander_n > SLOW_MEMORY else wander_n)
+            slow_ms = self.slow_ms = self.slow_ms + rate * (slow2 - self.slow_ms)
+            z_ms = self.z_ms = self.z_ms + rate * (zc * zc - self.z_ms)
+            ratio = slow_ms / (SLOW_WHITE * z_ms + 1e-12)
+            self.wander = ratio if ratio > 1.0 else 1.0
+        kind: Kind | None = None
+        p_alert = self._p_alert
+        if p < p_alert and (
+            not (self.env_low <= value <= self.env_high) or p < p_alert * cfg.context_tail
+        ):
+            kind = Kind.SPIKE if z > 0 else Kind.DROP
+        elif warm and open_ep is None and cfg.cusum:
+            kind = self._cusum(zc, zfast)
         if out:
             kind, score = Kind.OUT_OF_RANGE, 1.0
         alert: Episode | None = None
-        if tracker.open is not None:
-            if tracker.open.kind not in (Kind.STUCK, Kind.DROPOUT):  # those end on a change
-                abnormal = out or p < self._p_clear or abs(self.zfast) > FAST_ABNORMAL
+        if open_ep is not None:
+            if open_ep.kind not in _TIMED:  # those end on a change
+                fast = self.zfast
+                abnormal = out or p < self._p_clear or (-fast if fast < 0 else fast) > FAST_ABNORMAL
                 cleared = tracker.step(ts, abnormal) or cleared
-        elif kind is not None and (warm or out) and tracker.can_alert(ts):
+                open_ep = tracker.open
+        elif kind is not None and (warm or out) and ts >= tracker.quiet_until:
             alert = tracker.start(ts, kind, score=score, value=value, low=low, high=high)
             self.cpos = self.cneg = 0.0
-        self._learn(ts, value, how, az, p)
-        open_ep = tracker.open
-        return AnomalyResult(
-            score,
-            open_ep.kind if open_ep is not None else kind,
-            low,
-            high,
-            alert=alert,
-            cleared=cleared,
-            episode_id=None if open_ep is None else open_ep.id,
-        )
-
-    def _statistical_kind(self, z: float, p: float, value: float, armed: bool) -> Kind | None:
-        zc = min(CUSUM_CLIP, max(-CUSUM_CLIP, z))
-        self.zfast += 0.2 * (zc - self.zfast)
-        self.zslow += SLOW_ALPHA * (zc - self.zslow)
-        slow2 = self.zslow * self.zslow
-        if self.tracker.open is None and slow2 < SLOW_OUTLIER * self.slow_ms:
-            # Not while a change builds up: the wander it measures would hide it.
-            self.wander_n += 1.0
-            b = 1.0 / min(self.wander_n, SLOW_MEMORY)
-            self.slow_ms += b * (slow2 - self.slow_ms)
-            self.z_ms += b * (zc * zc - self.z_ms)
-            ratio = self.slow_ms / (SLOW_WHITE * self.z_ms + 1e-12)
-            self.wander = max(1.0, ratio)
-        if p < self._p_alert:
-            inside = self.env_low <= value <= self.env_high
-            if not inside or p < self._p_alert * self.config.context_tail:
-                return Kind.SPIKE if z > 0 else Kind.DROP
-        if not (self.config.cusum and armed):
-            return None
-        self.cpos_n = self.cpos_n + 1.0 if self.cpos > 0.0 else 1.0
-        self.cneg_n = self.cneg_n + 1.0 if self.cneg > 0.0 else 1.0
-        self.cpos = max(0.0, self.cpos + zc - CUSUM_K)
-        self.cneg = max(0.0, self.cneg - zc - CUSUM_K)
-        h = self._cusum_h * self.wander
-        if self.cpos > h or self.cneg > h:
-            up = self.cpos > h
-            total, n = (self.cpos, self.cpos_n) if up else (self.cneg, self.cneg_n)
-            # A step keeps z level over the run; a drift's recent z is well above the run's mean.
-            mean_z = total / n + CUSUM_K
-            growing = abs(self.zfast) > DRIFT_RATIO * mean_z
-            return Kind.DRIFT if growing or n > DRIFT_SAMPLES else Kind.LEVEL_SHIFT
-        return None
-
-    def _learn(self, ts: float, value: float, how: int, az: float, p: float) -> None:
-        tracker = self.tracker
-        if tracker.open is not None:
-            weight = 0.0 if tracker.confirmed else EPISODE_WEIGHT
+            open_ep = tracker.open
+        # Learning (``_learn``): episodes teach little, confirmed ones nothing.
+        if open_ep is not None:
+            if not tracker.confirmed:
+                base.learn_at(ts, value, how, season, offset, EPISODE_WEIGHT)
         else:
             weight = EPISODE_WEIGHT if p < self._p_clear else 1.0
-        if weight > 0.0:
-            self.base.learn(ts, value, how, weight)
-        if weight == 1.0:
-            self.env_low = min(self.env_low, value)
-            self.env_high = max(self.env_high, value)
-        settled = ts - (self.first_ts or ts) >= 0.5 * self.config.warmup
-        if tracker.open is None and settled:
-            # Not while the baseline settles (its first spreads are meaningless).
-            self.calibrator.add(az)
+            base.learn_at(ts, value, how, season, offset, weight)
+            if weight == 1.0:
+                if value < self.env_low:
+                    self.env_low = value
+                if value > self.env_high:
+                    self.env_high = value
+            if ts - (first_ts or ts) >= 0.5 * warmup:
+                # Not while the baseline settles (its first spreads are meaningless).
+                cal.add_bin(b)
+            return AnomalyResult(score, kind, low, high, alert, cleared, None)
+        return AnomalyResult(score, open_ep.kind, low, high, alert, cleared, open_ep.id)
 
-    def _range(self, expected: float, scale: float) -> tuple[float, float]:
-        self._since_refresh += 1
-        if self._since_refresh >= RANGE_REFRESH:
-            self._z_alert = self.calibrator.z_at(self._p_alert)
-            self._since_refresh = 0
-        half = self._z_alert * scale
-        return expected - half, expected + half
+    def _cusum(self, zc: float, zfast: float) -> Kind | None:
+        """One CUSUM step on the clipped z; a level shift or drift once a sum passes its level."""
+        cpos, cneg = self.cpos, self.cneg
+        cpos_n = self.cpos_n = self.cpos_n + 1.0 if cpos > 0.0 else 1.0
+        cneg_n = self.cneg_n = self.cneg_n + 1.0 if cneg > 0.0 else 1.0
+        cpos = cpos + zc - CUSUM_K
+        if not cpos > 0.0:
+            cpos = 0.0
+        cneg = cneg - zc - CUSUM_K
+        if not cneg > 0.0:
+            cneg = 0.0
+        self.cpos, self.cneg = cpos, cneg
+        h = self._cusum_h * self.wander
+        if cpos > h or cneg > h:
+            up = cpos > h
+            total, n = (cpos, cpos_n) if up else (cneg, cneg_n)
+            # A step keeps z level over the run; a drift's recent z is well above the run's mean.
+            mean_z = total / n + CUSUM_K
+            growing = abs(zfast) > DRIFT_RATIO * mean_z
+            return Kind.DRIFT if growing or n > DRIFT_SAMPLES else Kind.LEVEL_SHIFT
+        return None
 
     # -- time-based kinds -------------------------------------------------------------------
 
@@ -240,14 +314,9 @@ class SensorDetector:
             if warm and tracker.can_alert(ts):
                 alert = tracker.start(ts, kind, score=score, value=None, low=None, high=None)
         open_ep = tracker.open
-        return AnomalyResult(
-            score,
-            open_ep.kind if open_ep is not None else kind,
-            None,
-            None,
-            alert=alert,
-            episode_id=None if open_ep is None else open_ep.id,
-        )
+        if open_ep is None:
+            return _NOTHING if kind is None else AnomalyResult(score, kind, None, None, alert)
+        return AnomalyResult(score, open_ep.kind, None, None, alert, None, open_ep.id)
 
     def _end_gap(self, ts: float) -> Episode | None:
         if self.gap_since is None:

@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 import math
 from typing import Any
 
+import numpy as np
+
 from .grid import SLOTS_PER_DAY, slot_of
 from .timebase import hour_of_week
 
@@ -43,7 +45,11 @@ class TailCalibrator:
 
     def add(self, z: float) -> None:
         """Learn one |z|."""
-        self.counts[_bin(z)] += self.unit
+        self.add_bin(_bin(z))
+
+    def add_bin(self, b: int) -> None:
+        """Learn one |z| falling in bin ``b`` (``add`` for callers that know the bin)."""
+        self.counts[b] += self.unit
         self.total += self.unit
         self.unit *= 2.0 ** (1.0 / self.half_life)
         if self.unit > GROWTH_LIMIT:
@@ -73,24 +79,45 @@ class TailCalibrator:
         return cls(half_life=half_life, counts=counts, total=float(data["total"]))
 
 
+CLOCK_BEHIND = SLOTS_PER_DAY  # slots a rebuilt clock table reaches back (runs that began earlier)
+CLOCK_AHEAD = 7 * SLOTS_PER_DAY  # and forward: one build per week of readings
+
+
 class HourClock:
-    """Local hour of week of epoch times, from a table of one day of slots (fast per sample)."""
+    """Local hour of week of epoch times, from a table of about a week of slots (fast per sample)."""
 
     __slots__ = ("_first", "_table", "tz")
 
     def __init__(self, tz: str) -> None:
         self.tz = tz
         self._first = 0
-        self._table: list[int] = []
+        self._table = b""  # hour of week (0..167) per slot from ``_first``
 
     def hour(self, ts: float) -> int:
         """Local hour of week (Monday 00:00 = 0) at ``ts``."""
         i = int(ts // 300.0) - self._first
         if not 0 <= i < len(self._table):
-            self._first = slot_of(ts)
-            self._table = [int(h) for h in hour_of_week(self._first, SLOTS_PER_DAY, self.tz)]
-            i = 0
+            # The table is a pure function of the slot, so where it starts changes nothing.
+            self._first = slot_of(ts) - CLOCK_BEHIND
+            hours = hour_of_week(self._first, CLOCK_BEHIND + CLOCK_AHEAD, self.tz)
+            self._table = hours.astype(np.uint8).tobytes()
+            i = CLOCK_BEHIND
         return self._table[i]
+
+    def span(self, ts: float) -> tuple[int, float, float]:
+        """``hour(ts)`` and the times ``[lo, hi)`` around ``ts`` that share it, so callers can cache
+        the hour per sample (``lo == hi`` if there is no such span to offer)."""
+        how = self.hour(ts)
+        table = self._table
+        i = int(ts // 300.0) - self._first
+        if not 0 <= i < len(table) or table[i] != how:
+            return how, ts, ts
+        j = k = i
+        while j + 1 < len(table) and table[j + 1] == how:
+            j += 1
+        while k > 0 and table[k - 1] == how:
+            k -= 1
+        return how, (self._first + k) * 300.0, (self._first + j + 1) * 300.0
 
 
 @dataclass(slots=True)
@@ -104,11 +131,19 @@ class RunLengths:
     longest: list[float] = field(default_factory=lambda: [0.0] * 24)
     seen: list[float] = field(default_factory=lambda: [0.0] * 24)  # hours observed per hour of day
     fade: float = 0.97
+    # A lower bound of min(longest) (records only grow between fades): shorter runs cannot
+    # raise any record, so they are skipped without looking at the 24 hours.
+    floor: float = field(default=0.0, init=False, compare=False, repr=False)
 
     def observe(self, start: float, end: float, clock: HourClock) -> None:
         """Learn a run from ``start`` to ``end`` (epoch seconds)."""
-        if end - start <= min(self.longest):
+        run = end - start
+        if run <= self.floor:
             return  # cannot raise any hour's record (the common, short run: keep it cheap)
+        shortest = min(self.longest)
+        if run <= shortest:
+            self.floor = shortest
+            return
         t = start
         while t < end:
             step = min(end, (t // 3600.0 + 1.0) * 3600.0)
@@ -119,6 +154,7 @@ class RunLengths:
     def close_day(self) -> None:
         """Let records fade; call once a day."""
         self.longest = [x * self.fade for x in self.longest]
+        self.floor = 0.0
 
     def count_hour(self, ts: float, clock: HourClock) -> None:
         """Note that the hour of day at ``ts`` was observed (call once per hour)."""
