@@ -55,6 +55,13 @@ async def _learning_states(api: HaApi, timeout: float = 240) -> dict[str, str]:
         await asyncio.sleep(2)
 
 
+async def _wait_ready(api: HaApi, entity_id: str, timeout: float = 300) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while (await api.states()).get(entity_id, {}).get("state") != "ready":
+        assert asyncio.get_running_loop().time() < deadline, f"{entity_id} never became ready"
+        await asyncio.sleep(2)
+
+
 async def test_config_flow_zones_and_learning(api: HaApi, hass_process: HassProcess) -> None:
     """The config flow creates the home and a zone per area; zones learn from seeded history."""
     entry_id = await setup_iot_ml(api)
@@ -65,10 +72,9 @@ async def test_config_flow_zones_and_learning(api: HaApi, hass_process: HassProc
     assert "sensor.living_room_learning_status" in learning
     assert len(learning) >= 5  # the home and at least four zones
     # Weeks of simulated history were in the recorder: zones become ready, not just collecting.
-    deadline = asyncio.get_running_loop().time() + 240
-    while (await api.states())["sensor.living_room_learning_status"]["state"] != "ready":
-        assert asyncio.get_running_loop().time() < deadline, "living room never became ready"
-        await asyncio.sleep(2)
+    await _wait_ready(api, "sensor.living_room_learning_status")
+    # The home trains last: once it is ready the first learning pass is complete (and saved).
+    await _wait_ready(api, "sensor.virtual_home_learning_status")
     living = (await api.states())["sensor.living_room_learning_status"]["attributes"]
     assert living["days_of_history"] >= 7
     assert living["coverage"]["evidence"] > 50
@@ -87,6 +93,8 @@ async def test_add_zone_through_subentry_flow(api: HaApi) -> None:
     )
     assert result["type"] == "create_entry", result
     await wait_for_entities(api, ("sensor.front_door_area_learning_status",))
+    # The entry reloaded with the new zone; the others come back from their saved state.
+    await _wait_ready(api, "sensor.living_room_learning_status")
 
 
 async def test_train_service(api: HaApi) -> None:
