@@ -40,8 +40,15 @@ class RoutineModel:
 
     def forecast(self, p0: float, slot: int, steps: int) -> FloatArray:
         """P(occupied) for slots ``slot+1 .. slot+steps`` given P(occupied at ``slot``) = p0."""
-        how = hour_of_week(slot, steps, self.tz)
-        return np.asarray(propagate(self, np.array([p0]), how[None, :])[0], dtype=np.float64)
+        # One origin: plain floats are ~30x faster than numpy on one-element arrays, and this
+        # runs on the event loop every 5 minutes per zone. Same arithmetic as ``propagate``.
+        p11, p01 = self.p11.tolist(), self.p01.tolist()
+        out = []
+        p = float(p0)
+        for h in hour_of_week(slot, steps, self.tz).tolist():
+            p = p * p11[h] + (1 - p) * p01[h]
+            out.append(p)
+        return np.asarray(out, dtype=np.float64)
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON lists (rounded)."""
