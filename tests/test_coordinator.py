@@ -254,3 +254,40 @@ async def test_home_without_zones_or_sources(hass: HomeAssistant) -> None:
     state = hass.states.get("sensor.test_home_learning_status")
     assert state is not None and state.state == "collecting"
     assert HOME_KEY in entry.runtime_data.data
+
+
+async def test_stop_mid_bootstrap_keeps_what_was_read(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Unloading while history is still being read saves what was read, so it resumes."""
+    import asyncio
+
+    from custom_components.iot_ml.engine.types import Series
+
+    freezer.move_to("2026-11-02 10:00:00+00:00")
+    set_home_states(hass)
+    now = dt_util.utcnow().timestamp()
+    times = np.arange(now - 3 * 86400, now, 600.0)
+    blocked = asyncio.Event()
+
+    async def read_history(_hass, sources, _starts, _until):  # type: ignore[no-untyped-def]
+        if any(s.entity_id == "person.alex" for s in sources):
+            return {"person.alex": Series(times, np.ones(len(times)))}
+        blocked.set()
+        await asyncio.Event().wait()  # the living room's read never finishes
+        return {}
+
+    entry = make_entry()
+    entry.add_to_hass(hass)
+    with patch("custom_components.iot_ml.coordinator.async_read_history", read_history):
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await blocked.wait()
+        coordinator = entry.runtime_data
+        assert not coordinator.bootstrapped.is_set()
+        with patch.object(
+            coordinator.store, "async_save", wraps=coordinator.store.async_save
+        ) as save:
+            assert await hass.config_entries.async_unload(entry.entry_id)
+        saved = save.call_args.args[0]
+    home = saved.learners[HOME_KEY]["channels"]["person.alex"]
+    assert home["end_slot"] is not None and home["samples"] == len(times)

@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import datetime, timedelta
 import math
 from typing import Any, override
@@ -77,6 +78,7 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
         self._train_lock = asyncio.Lock()
         self._unsubscribers: list[CALLBACK_TYPE] = []
         self._stop_listener: CALLBACK_TYPE | None = None
+        self._work: asyncio.Future[Any] | None = None
         # Set once history is loaded and the first training has run.
         self.bootstrapped = asyncio.Event()
 
@@ -149,8 +151,18 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
         if self._stop_listener is not None:
             self._stop_listener()
             self._stop_listener = None
-        if self.bootstrapped.is_set():
-            await self.async_save()
+        if self._work is not None and not self._work.done():
+            # Learner work in an executor is mutating what is about to be saved: let it finish.
+            with suppress(asyncio.CancelledError):
+                await self._work
+        # Whatever was restored or read from history so far is kept, even mid-bootstrap: a
+        # reload (say, adding a zone right after setup) then resumes instead of starting over.
+        await self.async_save()
+
+    async def _in_executor(self, func: Callable[..., Any], *args: Any) -> Any:
+        """Run learner work in an executor; stopping waits for it (see ``async_stop``)."""
+        self._work = self.hass.async_add_executor_job(func, *args)
+        return await asyncio.shield(self._work)
 
     # -- collecting ---------------------------------------------------------------------------
 
@@ -167,9 +179,9 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
                 }
                 history = await async_read_history(self.hass, runtime.sources, starts, now)
                 if history:
-                    await self.hass.async_add_executor_job(learner.load_history, history, now)
-                    await self.hass.async_add_executor_job(learner.learn_anomaly_history, history)
-            await self.hass.async_add_executor_job(self._learn_home_activity)
+                    await self._in_executor(learner.load_history, history, now)
+                    await self._in_executor(learner.learn_anomaly_history, history)
+            await self._in_executor(self._learn_home_activity)
         finally:
             self._seed_current_states(now)
             self._replay_queue()
