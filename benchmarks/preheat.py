@@ -239,8 +239,15 @@ class Home:
         data = {k: self.channel(v, start, now_slot) for k, v in zone.channels.items()}
         posterior = zone.occupancy.detect(data, start)
         outdoor = float(np.nanmean(self.channel("sensor.outdoor_temperature", start, now_slot)))
+        home = self.channel("_home", start, now_slot)
         zone.settings, zone.tuning = zone_settings(
-            base, zone.occupancy.routine.tz, zone.thermal, posterior, start, outdoor=outdoor
+            base,
+            zone.occupancy.routine.tz,
+            zone.thermal,
+            posterior,
+            start,
+            outdoor=outdoor,
+            home=home,
         )
 
     def detect(self, zone: Zone, slot: int) -> float:
@@ -364,7 +371,11 @@ def choose(
         forecast = zone.occupancy.routine.forecast(p_now, slot - 1, FORECAST_SLOTS + 1)[1:]
     if policy == "iot_ml" and zone.settings is not None:
         settings = zone.settings
-    d = decide(settings, state, p_now, forecast, zone.thermal, window_open=window)
+    # P(someone home) from the phones' presence, as the home-level detector sees it.
+    at_home = float(home.channel("_home", slot - 1, slot)[0]) if policy == "iot_ml" else None
+    d = decide(
+        settings, state, p_now, forecast, zone.thermal, window_open=window, home_occupied=at_home
+    )
     return d.setpoint_c, d.reason
 
 

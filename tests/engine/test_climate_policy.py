@@ -108,6 +108,25 @@ def test_a_low_arrival_threshold_keeps_brief_visit_rooms_warm() -> None:
     assert (d.reason, d.setpoint_c) == (PREHEAT, 20.5)
 
 
+def test_home_presence_picks_the_home_or_away_threshold() -> None:
+    """Brief visits happen while someone is home: a lower threshold then, a higher one away."""
+    brief = np.full(288, 0.1)
+    split = ClimateSettings(
+        comfort_c=20.5, eco_c=17.0, home_arrival_threshold=0.08, away_arrival_threshold=0.3
+    )
+    assert decide(split, cold_state(), 0.0, brief, room_model()).reason == SETBACK  # unknown
+    home = decide(split, cold_state(), 0.0, brief, room_model(), home_occupied=0.9)
+    assert (home.reason, home.setpoint_c) == (PREHEAT, 20.5)
+    away = decide(split, cold_state(), 0.0, brief, room_model(), home_occupied=0.1)
+    assert away.reason == SETBACK
+    nan = decide(split, cold_state(), 0.0, brief, room_model(), home_occupied=float("nan"))
+    assert nan.reason == SETBACK
+    # Without split thresholds the home's presence changes nothing.
+    assert decide(SETTINGS, cold_state(), 0.0, brief, room_model(), home_occupied=0.9).reason == (
+        SETBACK
+    )
+
+
 def test_without_a_model_uses_a_fixed_lead() -> None:
     d = decide(SETTINGS, cold_state(), 0.0, arrival_in(1), None)
     assert d.reason == PREHEAT

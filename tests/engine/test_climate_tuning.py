@@ -65,3 +65,19 @@ def test_heat_up_time_and_zone_settings() -> None:
     tuned, stats = zone_settings(settings, "UTC", model, _posterior(True), START, outdoor=5.0)
     assert tuned.arrival_threshold in THRESHOLDS
     assert stats["lead_slots"] == lead
+
+
+def test_home_presence_splits_the_threshold() -> None:
+    """Random daytime visits happen while someone is home; away, nothing needs the low one."""
+    posterior = _posterior(True)
+    home = np.zeros(len(posterior))
+    for d in range(DAYS):  # home from 07:00 to midnight
+        home[d * SLOTS_PER_DAY + 7 * 12 : (d + 1) * SLOTS_PER_DAY] = 1.0
+    settings = ClimateSettings(comfort_c=21.0, eco_c=17.0)
+    tuned, stats = zone_settings(settings, "UTC", None, posterior, START, outdoor=5.0, home=home)
+    plain, _ = zone_settings(settings, "UTC", None, posterior, START, outdoor=5.0)
+    assert tuned.arrival_threshold == plain.arrival_threshold
+    assert tuned.home_arrival_threshold in THRESHOLDS
+    assert tuned.away_arrival_threshold == THRESHOLDS[0]  # no arrival while away
+    assert stats["home_threshold"] == tuned.home_arrival_threshold
+    assert plain.home_arrival_threshold is None

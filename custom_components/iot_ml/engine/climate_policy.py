@@ -43,6 +43,12 @@ class ClimateSettings:
     # after the last motion, so this holds comfort through still sleepers and short absences.
     hold_threshold: float = 0.2
     max_lead_min: float = 480.0  # never plan further ahead than this
+    # With the home's presence known (``decide(home_occupied=...)``): the arrival threshold while
+    # someone is home (brief unplanned visits happen then) and while nobody is (only arrivals
+    # home matter). None: ``arrival_threshold`` either way.
+    home_arrival_threshold: float | None = None
+    away_arrival_threshold: float | None = None
+    home_threshold: float = 0.5  # P(home occupied) counted as someone home
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +85,15 @@ def next_arrival_slot(forecast: FloatArray, now_slot: int, threshold: float) -> 
     return now_slot + 1 + int(hits[0]) if len(hits) else None
 
 
+def arrival_threshold(settings: ClimateSettings, home_occupied: float | None) -> float:
+    """The forecast P(occupied) worth being warm for, given P(someone home now) if known."""
+    if home_occupied is None or math.isnan(home_occupied):
+        return settings.arrival_threshold
+    home = home_occupied >= settings.home_threshold
+    chosen = settings.home_arrival_threshold if home else settings.away_arrival_threshold
+    return settings.arrival_threshold if chosen is None else chosen
+
+
 def decide(
     settings: ClimateSettings,
     state: ThermalState,
@@ -87,8 +102,13 @@ def decide(
     model: ThermalModel | None,
     *,
     window_open: bool = False,
+    home_occupied: float | None = None,
 ) -> ClimateDecision:
-    """The decision at ``state.slot`` from P(occupied) now and over the next slots."""
+    """The decision at ``state.slot`` from P(occupied) now and over the next slots.
+
+    ``home_occupied``: P(someone is home now) from the home-level presence detector; it picks
+    ``home_arrival_threshold`` or ``away_arrival_threshold`` when those are set.
+    """
     comfort, eco = clamp(settings.comfort_c, settings), clamp(settings.eco_c, settings)
     if window_open:
         return ClimateDecision("off", None, WINDOW_OPEN, None, None)
@@ -97,7 +117,8 @@ def decide(
     if occupied_now >= min(settings.hold_threshold, settings.occupied_threshold):
         return ClimateDecision("heat", comfort, HOLD, None, None)
     max_slots = int(settings.max_lead_min * 60 / SLOT_SECONDS)
-    arrival = next_arrival_slot(forecast[:max_slots], state.slot, settings.arrival_threshold)
+    threshold = arrival_threshold(settings, home_occupied)
+    arrival = next_arrival_slot(forecast[:max_slots], state.slot, threshold)
     if arrival is None:
         return ClimateDecision("heat", eco, SETBACK, None, None)
     start = _start_slot(settings, state, model, arrival, comfort=comfort, eco=eco)

@@ -22,6 +22,10 @@ from .types import FloatArray
 
 THRESHOLDS = (0.5, 0.4, 0.3, 0.25, 0.2, 0.15, 0.12, 0.1, 0.08, 0.06, 0.05, 0.04, 0.03, 0.02)
 TARGET_MISS = 0.005  # per zone, of detected occupied slots; the estimate is optimistic (in-sample)
+# With the home's presence: brief unplanned visits come while someone is home, so that
+# threshold aims lower; while nobody is home only arrivals home count, and can aim higher.
+HOME_MISS = 0.002
+AWAY_MISS = 0.05
 FALLBACK_LEAD_SLOTS = 12
 FOLDS = 2  # weeks replayed out of sample
 RECENT_SLOTS = 6  # heated this long before an arrival: warm enough
@@ -41,9 +45,20 @@ def heat_up_slots(
 
 
 def calibrate(
-    posterior: FloatArray, start_slot: int, tz: str, lead: int, *, folds: int = FOLDS
+    posterior: FloatArray,
+    start_slot: int,
+    tz: str,
+    lead: int,
+    *,
+    folds: int = FOLDS,
+    select: npt.NDArray[np.bool_] | None = None,
+    target: float = TARGET_MISS,
 ) -> tuple[float, dict[str, float]]:
-    """The highest threshold with an estimated miss share under ``TARGET_MISS``.
+    """The highest threshold with an estimated miss share under ``target``.
+
+    ``select`` (per slot, aligned with ``posterior``) restricts the estimate to arrivals, and
+    occupied slots, whose heating decision (``lead`` slots before) fell on a selected slot: the
+    slots when someone was home, say.
 
     ``posterior`` is the detector's P(occupied) per slot from ``start_slot``. Out of sample:
     each of the last ``folds`` weeks is replayed with a routine fitted on the other days (an
@@ -64,7 +79,8 @@ def calibrate(
         labels = posterior.copy()
         labels[lo:hi] = np.nan
         routine = fit_routine(labels, start_slot + n, tz)
-        fold_missed, occupied = _replay(routine, p[lo:hi], start_slot + lo, lead)
+        part = None if select is None else select[lo:hi]
+        fold_missed, occupied = _replay(routine, p[lo:hi], start_slot + lo, lead, part)
         total += occupied
         for t in THRESHOLDS:
             missed[t] += fold_missed[t]
@@ -72,13 +88,17 @@ def calibrate(
     if total == 0:
         return THRESHOLDS[0], stats
     for t in THRESHOLDS:
-        if missed[t] / total <= TARGET_MISS:
+        if missed[t] / total <= target:
             return t, stats
     return THRESHOLDS[-1], stats
 
 
 def _replay(
-    routine: RoutineModel, p: FloatArray, start_slot: int, lead: int
+    routine: RoutineModel,
+    p: FloatArray,
+    start_slot: int,
+    lead: int,
+    select: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[dict[float, float], float]:
     """Missed occupied slots per threshold, and all occupied slots, over one replayed span."""
     n = len(p)
@@ -90,6 +110,10 @@ def _replay(
     occ = p >= 0.5
     arrivals = np.flatnonzero(occ[1:] & ~occ[:-1]) + 1
     arrivals = arrivals[(arrivals >= lead + 1) & (arrivals < len(origins))]
+    counted = occ.copy()
+    if select is not None:
+        arrivals = arrivals[select[arrivals - lead]]
+        counted[lead:] &= select[:-lead]
     # How many occupied slots each arrival's visit has, capped at the heat-up time.
     runs = np.array([_run(occ, t, lead) for t in arrivals], dtype=np.float64)
     missed: dict[float, float] = {}
@@ -103,7 +127,7 @@ def _replay(
             held &= on[arrivals - k]
         warm = on[arrivals - lead] | held
         missed[threshold] = float(runs[~warm].sum())
-    return missed, float(occ[lead + 1 : len(origins)].sum())
+    return missed, float(counted[lead + 1 : len(origins)].sum())
 
 
 def _run(occ: npt.NDArray[np.bool_], t: int, cap: int) -> int:
@@ -122,8 +146,22 @@ def zone_settings(
     start_slot: int,
     *,
     outdoor: float,
+    home: FloatArray | None = None,
 ) -> tuple[ClimateSettings, dict[str, float]]:
-    """``base`` with the zone's calibrated arrival threshold (``tz``: the routine's zone)."""
+    """``base`` with the zone's calibrated arrival threshold (``tz``: the routine's zone).
+
+    With ``home`` (P(someone home) per slot, aligned with ``posterior``, from the home-level
+    presence detector) the thresholds while someone is home and while nobody is are also
+    calibrated, each on its own arrivals; ``decide(home_occupied=...)`` then picks one.
+    """
     lead = heat_up_slots(base, thermal, start_slot + len(posterior), outdoor)
     threshold, stats = calibrate(posterior, start_slot, tz, lead)
-    return replace(base, arrival_threshold=threshold), {"lead_slots": lead, **stats}
+    tuned = replace(base, arrival_threshold=threshold)
+    info: dict[str, float] = {"lead_slots": lead, **stats}
+    if home is not None:
+        at_home = np.nan_to_num(home, nan=0.0) >= base.home_threshold
+        home_t, _ = calibrate(posterior, start_slot, tz, lead, select=at_home, target=HOME_MISS)
+        away_t, _ = calibrate(posterior, start_slot, tz, lead, select=~at_home, target=AWAY_MISS)
+        tuned = replace(tuned, home_arrival_threshold=home_t, away_arrival_threshold=away_t)
+        info |= {"home_threshold": home_t, "away_threshold": away_t}
+    return tuned, info
