@@ -220,8 +220,15 @@ async def test_arrival_threshold_is_learned_and_kept(
     entry = await _thermal_home(hass, freezer)
     learner = entry.runtime_data.zones["zone0"].learner
     assert learner.arrival_threshold in THRESHOLDS
-    meta, _arrays = learner.export_state()
+    # With presence trackers, one threshold while someone is home and one while nobody is.
+    assert learner.home_thresholds is not None
+    assert all(t in THRESHOLDS for t in learner.home_thresholds)
+    meta, arrays = learner.export_state()
     assert meta["arrival_threshold"] == learner.arrival_threshold
+    copy = type(learner)(list(learner.channels.values()), 7, learner.tz)
+    copy.import_state(meta, arrays)
+    assert copy.home_thresholds == learner.home_thresholds
+    assert entry.runtime_data._home_occupied() == 1.0  # person.alex is home
 
 
 async def test_thermal_model_updates_online(

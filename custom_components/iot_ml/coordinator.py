@@ -26,7 +26,7 @@ from .engine.anomaly_types import Feedback, sensitivity_value
 from .engine.anomaly_zone import AnomalyEvent
 from .engine.grid import SLOT_SECONDS, SLOTS_PER_DAY, slot_of, slot_start
 from .engine.learner import Learner, TrainedModel, train
-from .engine.occupancy_zone import ZoneOccupancy, combine_zones
+from .engine.occupancy_zone import ZoneOccupancy, anyone, combine_zones
 from .engine.types import FloatArray, Role
 from .history import async_read_history
 from .models import HomeConfig, ZoneConfig, zones_of
@@ -326,6 +326,19 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
         key = next((s.key for s in home.channels.values() if s.role is Role.OUTDOOR), None)
         return None if key is None else home.buffers[key].window(end, length)
 
+    def _home_presence(self, end: int, length: int) -> FloatArray | None:
+        """Anyone home per slot of ``[end - length, end)`` from the presence trackers."""
+        home = self.zones[HOME_KEY].learner
+        keys = [s.key for s in home.channels.values() if s.role is Role.PRESENCE]
+        return anyone([home.buffers[k].window(end, length) for k in keys]) if keys else None
+
+    def _home_occupied(self) -> float | None:
+        """P(someone home now), when presence trackers say so."""
+        home = self.zones[HOME_KEY]
+        if not home.has_presence or home.occupancy is None:
+            return None
+        return home.occupancy.probability
+
     def _update_thermal(self, runtime: ZoneRuntime, ts: float) -> None:
         """Step the zone's heating-fault and window watch; refresh its thermal readings."""
         model = runtime.learner.thermal
@@ -346,6 +359,8 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
             p_occupied=None if occupancy is None else occupancy.probability,
             forecast=None if occupancy is None else occupancy.forecast.series,
             arrival_threshold=runtime.learner.arrival_threshold,
+            home_thresholds=runtime.learner.home_thresholds,
+            home_occupied=self._home_occupied(),
         )
 
     def _window_contact_open(self, zone: ZoneConfig) -> bool:
@@ -442,10 +457,14 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
         climate = None
         if zone is not None and zone.climate:
             climate = climate_settings(self.home, self.hass.states.get(zone.climate))
-        if labels:
-            data = learner.training_input(*labels, outdoor=self._outdoor, climate=climate)
-        else:
-            data = learner.training_input(outdoor=self._outdoor, climate=climate)
+        labels_for, end_for = labels or (None, None)
+        data = learner.training_input(
+            labels_for,
+            end_for,
+            outdoor=self._outdoor,
+            climate=climate,
+            home=self._home_presence,
+        )
         if data is None:
             runtime.state = LearningState.COLLECTING
             self.async_set_updated_data(self._snapshots())

@@ -63,6 +63,8 @@ def thermal_snapshot(
     p_occupied: float | None,
     forecast: np.ndarray | None,
     arrival_threshold: float | None = None,
+    home_thresholds: tuple[float, float] | None = None,
+    home_occupied: float | None = None,
 ) -> ThermalSnapshot:
     """Everything the zone's thermal entities and its smart-climate switch read."""
     current = None if climate is None else climate.attributes.get(ATTR_CURRENT_TEMPERATURE)
@@ -75,6 +77,12 @@ def thermal_snapshot(
     settings = climate_settings(home, climate)
     if arrival_threshold is not None:  # learned for this zone at the last training
         settings = replace(settings, arrival_threshold=arrival_threshold)
+    if home_thresholds is not None:  # ... while someone is home, and while nobody is
+        settings = replace(
+            settings,
+            home_arrival_threshold=home_thresholds[0],
+            away_arrival_threshold=home_thresholds[1],
+        )
     decision = decide(
         settings,
         state,
@@ -82,6 +90,7 @@ def thermal_snapshot(
         np.zeros(0) if forecast is None else forecast,
         model,
         window_open=window_open,
+        home_occupied=home_occupied,
     )
     return ThermalSnapshot(
         state=state,

@@ -52,6 +52,7 @@ class TrainingInput:
     labels: FloatArray | None = None
     outdoor: FloatArray | None = None  # the home's outdoor temperature over the same window
     climate: ClimateSettings | None = None  # comfort/eco and limits, to tune pre-heating
+    home: FloatArray | None = None  # P(someone home) over the same window, from presence
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,8 @@ class TrainedModel:
     end_slot: int | None = None
     thermal: ThermalModel | None = None
     arrival_threshold: float | None = None  # forecast P(occupied) worth pre-heating for
+    # ... while someone is home, and while nobody is (None: the one threshold either way)
+    home_thresholds: tuple[float, float] | None = None
 
 
 def train(data: TrainingInput, now: float) -> TrainedModel:
@@ -81,7 +84,7 @@ def train(data: TrainingInput, now: float) -> TrainedModel:
         n = len(next(iter(data.slots.values()))) if data.slots else 0
         posterior = occupancy.posterior(data.slots, data.end_slot - n) if n else None
     thermal = fit_zone_thermal(data.slots, data.specs, data.end_slot, data.tz, data.outdoor)
-    threshold = None
+    threshold, home_thresholds = None, None
     if data.climate is not None and posterior is not None and climate_keys(data.specs):
         # Brief, hard-to-time visits get a low threshold, firm routines a high one.
         outdoor = data.outdoor[~np.isnan(data.outdoor)] if data.outdoor is not None else []
@@ -92,9 +95,14 @@ def train(data: TrainingInput, now: float) -> TrainedModel:
             posterior,
             data.end_slot - len(posterior),
             outdoor=float(outdoor[-1]) if len(outdoor) else NO_OUTDOOR_C,
+            home=None if data.home is None else data.home[-len(posterior) :],
         )
         threshold = settings.arrival_threshold
-    return TrainedModel(profiles, now, occupancy, posterior, data.end_slot, thermal, threshold)
+        if settings.home_arrival_threshold is not None and settings.away_arrival_threshold:
+            home_thresholds = (settings.home_arrival_threshold, settings.away_arrival_threshold)
+    return TrainedModel(
+        profiles, now, occupancy, posterior, data.end_slot, thermal, threshold, home_thresholds
+    )
 
 
 class Learner:
@@ -128,6 +136,7 @@ class Learner:
         self.occupancy: ZoneOccupancy | None = None
         self.thermal: ThermalModel | None = None
         self.arrival_threshold: float | None = None
+        self.home_thresholds: tuple[float, float] | None = None
         self.watch = ThermalWatch()
         self.sensitivity = sensitivity
         self.anomalies = self._new_anomalies()
@@ -266,6 +275,7 @@ class Learner:
         end_slot: int | None = None,
         outdoor: Callable[[int, int], FloatArray | None] | None = None,
         climate: ClimateSettings | None = None,
+        home: Callable[[int, int], FloatArray | None] | None = None,
     ) -> TrainingInput | None:
         """Copy the data training needs, or None when nothing was collected yet.
 
@@ -290,6 +300,7 @@ class Learner:
             labels,
             None if outdoor is None else outdoor(end, length),
             climate,
+            None if home is None else home(end, length),
         )
 
     def apply(self, model: TrainedModel) -> None:
@@ -298,6 +309,7 @@ class Learner:
         self.occupancy = model.occupancy
         self.thermal = model.thermal
         self.arrival_threshold = model.arrival_threshold
+        self.home_thresholds = model.home_thresholds
         self.trained_at = model.trained_at
 
     # -- reading live -------------------------------------------------------------------------
@@ -371,6 +383,7 @@ class Learner:
         self.profiles, self.occupancy, self.trained_at = {}, None, None
         self.thermal, self.watch = None, ThermalWatch()
         self.arrival_threshold = None
+        self.home_thresholds = None
         self.anomalies = fresh.anomalies
 
     # -- reporting ----------------------------------------------------------------------------
@@ -427,6 +440,7 @@ class Learner:
             "thermal": None if self.thermal is None else self.thermal.to_json(),
             "watch": self.watch.to_json(),
             "arrival_threshold": self.arrival_threshold,
+            "home_thresholds": None if self.home_thresholds is None else list(self.home_thresholds),
             "anomalies": self.anomalies.to_json(),
             "trained_at": self.trained_at,
         }
@@ -461,6 +475,8 @@ class Learner:
             self.thermal = None if thermal is None else ThermalModel.from_json(thermal)
             threshold = meta.get("arrival_threshold")
             self.arrival_threshold = None if threshold is None else float(threshold)
+            pair = meta.get("home_thresholds")
+            self.home_thresholds = None if pair is None else (float(pair[0]), float(pair[1]))
             watch = meta.get("watch")
             self.watch = ThermalWatch() if watch is None else ThermalWatch.from_json(watch)
             anomalies = meta.get("anomalies")
