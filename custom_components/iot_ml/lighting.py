@@ -6,13 +6,12 @@ sensor hold times, so someone sitting still keeps the light (no fixed timeout). 
 by hand pauses the zone until its next vacancy.
 """
 
-from collections import deque
 from datetime import datetime
 from typing import Any
 
 from homeassistant.components.light.const import DOMAIN as LIGHT_DOMAIN
 from homeassistant.components.sensor import SensorDeviceClass
-from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.components.switch import SwitchEntityDescription
 from homeassistant.const import (
     ATTR_DEVICE_CLASS,
     ATTR_ENTITY_ID,
@@ -20,29 +19,27 @@ from homeassistant.const import (
     SERVICE_TURN_ON,
     STATE_ON,
 )
-from homeassistant.core import Context, Event, EventStateChangedData, callback
+from homeassistant.core import Event, EventStateChangedData, callback
 from homeassistant.helpers.event import async_track_state_change_event
-from homeassistant.helpers.restore_state import RestoreEntity
 from homeassistant.helpers.sun import is_up
 from homeassistant.util import dt as dt_util
 
+from .acting import ActingSwitch
 from .convert import parse_number
 from .coordinator import IotMlCoordinator
-from .entity import IotMlEntity
 
 # Below this P(occupied) the zone counts as confidently empty and its lights go off.
 OFF_BELOW = 0.2
 # Lights come on a little before the zone counts as occupied: a first motion after a quiet
 # spell is weaker evidence than sustained activity, and a late light is worse than a brief one.
 ON_ABOVE = 0.3
-OWN_CONTEXTS = 20  # contexts of our own light calls remembered to tell them from people's
 
 OCCUPANCY_LIGHTING = SwitchEntityDescription(
     key="occupancy_lighting", translation_key="occupancy_lighting"
 )
 
 
-class OccupancyLightingSwitch(IotMlEntity, SwitchEntity, RestoreEntity):
+class OccupancyLightingSwitch(ActingSwitch):
     """On: the zone's lights are run by its occupancy. Off (default): hands off."""
 
     def __init__(self, coordinator: IotMlCoordinator, zone_key: str) -> None:
@@ -51,35 +48,25 @@ class OccupancyLightingSwitch(IotMlEntity, SwitchEntity, RestoreEntity):
         zone = coordinator.zone_configs[zone_key]
         self._lights = list(zone.lights)
         self._environment = list(zone.environment)
-        self._attr_is_on = False
         self._was_occupied: bool | None = None
         self._was_vacant = False
         self._paused_since: datetime | None = None
         self._last_action: str | None = None
         self._last_action_at: datetime | None = None
-        self._own: deque[str] = deque(maxlen=OWN_CONTEXTS)
 
     async def async_added_to_hass(self) -> None:
         """Restore on/off and follow the lights for manual changes."""
         await super().async_added_to_hass()
-        if (last := await self.async_get_last_state()) is not None:
-            self._attr_is_on = last.state == STATE_ON
         self.async_on_remove(
             async_track_state_change_event(self.hass, self._lights, self._on_light_change)
         )
 
-    async def async_turn_on(self, **kwargs: Any) -> None:
-        """Start running the lights (from the zone's current state on)."""
-        self._attr_is_on = True
+    @callback
+    def _started(self) -> None:
+        """Run the lights from the zone's current state on."""
         self._paused_since = None
         self._was_occupied = None
         self._was_vacant = False
-        self.async_write_ha_state()
-
-    async def async_turn_off(self, **kwargs: Any) -> None:
-        """Leave the lights alone."""
-        self._attr_is_on = False
-        self.async_write_ha_state()
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
@@ -100,7 +87,7 @@ class OccupancyLightingSwitch(IotMlEntity, SwitchEntity, RestoreEntity):
         old, new = event.data["old_state"], event.data["new_state"]
         if not self.is_on or old is None or new is None or old.state == new.state:
             return
-        if new.context.id in self._own or new.context.parent_id in self._own:
+        if self._is_own(new):
             return
         if new.state in ("on", "off") and self._paused_since is None:
             self._paused_since = dt_util.utcnow()
@@ -141,16 +128,8 @@ class OccupancyLightingSwitch(IotMlEntity, SwitchEntity, RestoreEntity):
         targets = [e for e in self._lights if (s := self.hass.states.get(e)) and s.state != wanted]
         if not targets:
             return
-        context = Context()
-        self._own.append(context.id)
         self._last_action = "turned_on" if on else "turned_off"
         self._last_action_at = dt_util.utcnow()
-        self.hass.async_create_task(
-            self.hass.services.async_call(
-                LIGHT_DOMAIN,
-                SERVICE_TURN_ON if on else SERVICE_TURN_OFF,
-                {ATTR_ENTITY_ID: targets},
-                context=context,
-            ),
-            eager_start=True,
+        self._call_as_own(
+            LIGHT_DOMAIN, SERVICE_TURN_ON if on else SERVICE_TURN_OFF, {ATTR_ENTITY_ID: targets}
         )

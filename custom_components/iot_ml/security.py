@@ -9,17 +9,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from homeassistant.components import persistent_notification
-from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
-from homeassistant.const import ATTR_ENTITY_ID, STATE_ON
+from homeassistant.components.switch import SwitchEntityDescription
+from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import Event, callback
-from homeassistant.helpers.restore_state import RestoreEntity
 from homeassistant.util import dt as dt_util
 
+from .acting import ActingSwitch
 from .const import DOMAIN, HOME_KEY, LOGGER
 from .coordinator import IotMlCoordinator
 from .engine.anomaly_types import Feedback, Kind
 from .engine.anomaly_zone import AnomalyEvent
-from .entity import IotMlEntity
 
 MIN_INTERVAL = timedelta(minutes=10)  # at most one notification per this interval
 FALSE_ALARM_ACTION = "IOT_ML_FALSE_ALARM"  # mobile-app action prefix: "<prefix>|<episode id>"
@@ -28,13 +27,12 @@ MOBILE_ACTION_EVENT = "mobile_app_notification_action"
 SECURITY_ALERTS = SwitchEntityDescription(key="security_alerts", translation_key="security_alerts")
 
 
-class SecurityAlertsSwitch(IotMlEntity, SwitchEntity, RestoreEntity):
+class SecurityAlertsSwitch(ActingSwitch):
     """On: unusual activity in any zone while the home is empty notifies the household."""
 
     def __init__(self, coordinator: IotMlCoordinator) -> None:
         """Alerts for the whole home."""
         super().__init__(coordinator, HOME_KEY, SECURITY_ALERTS)
-        self._attr_is_on = False
         self._last_sent: datetime | None = None
         self._last_episode: str | None = None
         self._suppressed = 0
@@ -42,20 +40,8 @@ class SecurityAlertsSwitch(IotMlEntity, SwitchEntity, RestoreEntity):
     async def async_added_to_hass(self) -> None:
         """Restore on/off; listen to anomalies and to answers from the mobile app."""
         await super().async_added_to_hass()
-        if (last := await self.async_get_last_state()) is not None:
-            self._attr_is_on = last.state == STATE_ON
         self.async_on_remove(self.coordinator.async_add_anomaly_listener(self._on_anomaly))
         self.async_on_remove(self.hass.bus.async_listen(MOBILE_ACTION_EVENT, self._on_action))
-
-    async def async_turn_on(self, **kwargs: Any) -> None:
-        """Send security alerts."""
-        self._attr_is_on = True
-        self.async_write_ha_state()
-
-    async def async_turn_off(self, **kwargs: Any) -> None:
-        """Stop sending security alerts (detection and the event entities go on)."""
-        self._attr_is_on = False
-        self.async_write_ha_state()
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:

@@ -5,7 +5,6 @@ when the zone is predicted empty for long enough, off while a window is open. A 
 changed by anyone but us pauses the zone until its next occupancy change, and says so.
 """
 
-from collections import deque
 from datetime import datetime
 from typing import Any
 
@@ -18,24 +17,22 @@ from homeassistant.components.climate.const import (
     ClimateEntityFeature,
     HVACMode,
 )
-from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
-from homeassistant.const import ATTR_ENTITY_ID, ATTR_SUPPORTED_FEATURES, ATTR_TEMPERATURE, STATE_ON
-from homeassistant.core import Context, Event, EventStateChangedData, State, callback
+from homeassistant.components.switch import SwitchEntityDescription
+from homeassistant.const import ATTR_ENTITY_ID, ATTR_SUPPORTED_FEATURES, ATTR_TEMPERATURE
+from homeassistant.core import Event, EventStateChangedData, State, callback
 from homeassistant.helpers.event import async_track_state_change_event
-from homeassistant.helpers.restore_state import RestoreEntity
 from homeassistant.util import dt as dt_util
 
+from .acting import ActingSwitch
 from .coordinator import IotMlCoordinator
 from .engine.climate_policy import ClimateDecision
-from .entity import IotMlEntity
 
-OWN_CONTEXTS = 20
 SETPOINT_EPSILON = 0.05
 
 SMART_CLIMATE = SwitchEntityDescription(key="smart_climate", translation_key="smart_climate")
 
 
-class SmartClimateSwitch(IotMlEntity, SwitchEntity, RestoreEntity):
+class SmartClimateSwitch(ActingSwitch):
     """On: iot_ml sets the zone's thermostat. Off (default): hands off."""
 
     def __init__(self, coordinator: IotMlCoordinator, zone_key: str) -> None:
@@ -44,32 +41,21 @@ class SmartClimateSwitch(IotMlEntity, SwitchEntity, RestoreEntity):
         climate = coordinator.zone_configs[zone_key].climate
         assert climate is not None
         self._climate = climate
-        self._attr_is_on = False
         self._paused_since: datetime | None = None
         self._occupied: bool | None = None
-        self._applied: ClimateDecision | None = None
-        self._own: deque[str] = deque(maxlen=OWN_CONTEXTS)
 
     async def async_added_to_hass(self) -> None:
         """Restore on/off and follow the thermostat for manual changes."""
         await super().async_added_to_hass()
-        if (last := await self.async_get_last_state()) is not None:
-            self._attr_is_on = last.state == STATE_ON
         self.async_on_remove(
             async_track_state_change_event(self.hass, [self._climate], self._on_climate_change)
         )
 
-    async def async_turn_on(self, **kwargs: Any) -> None:
-        """Start running the thermostat."""
-        self._attr_is_on = True
+    @callback
+    def _started(self) -> None:
+        """Run the thermostat from now on."""
         self._paused_since = None
         self._apply()
-        self.async_write_ha_state()
-
-    async def async_turn_off(self, **kwargs: Any) -> None:
-        """Leave the thermostat as it is."""
-        self._attr_is_on = False
-        self.async_write_ha_state()
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
@@ -92,7 +78,7 @@ class SmartClimateSwitch(IotMlEntity, SwitchEntity, RestoreEntity):
         old, new = event.data["old_state"], event.data["new_state"]
         if not self.is_on or old is None or new is None or self._paused_since is not None:
             return
-        if new.context.id in self._own or new.context.parent_id in self._own:
+        if self._is_own(new):
             return
         if old.state != new.state or old.attributes.get(ATTR_TEMPERATURE) != new.attributes.get(
             ATTR_TEMPERATURE
@@ -131,17 +117,7 @@ class SmartClimateSwitch(IotMlEntity, SwitchEntity, RestoreEntity):
 
     @callback
     def _call(self, service: str, data: dict[str, Any]) -> None:
-        context = Context()
-        self._own.append(context.id)
-        self.hass.async_create_task(
-            self.hass.services.async_call(
-                CLIMATE_DOMAIN,
-                service,
-                {ATTR_ENTITY_ID: self._climate, **data},
-                context=context,
-            ),
-            eager_start=True,
-        )
+        self._call_as_own(CLIMATE_DOMAIN, service, {ATTR_ENTITY_ID: self._climate, **data})
 
 
 def _setpoint(climate: State, decision: ClimateDecision) -> float | None:
