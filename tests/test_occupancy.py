@@ -1,5 +1,6 @@
 """Occupancy in Home Assistant: entities, live reaction, the prediction action, lighting."""
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from unittest.mock import patch
@@ -62,6 +63,29 @@ def _history(end: float) -> dict[str, dict[str, Series]]:
     }
 
 
+async def learn(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    histories: Callable[[float], dict[str, dict[str, Series]]],
+) -> IotMlCoordinator:
+    """Set ``entry`` up, give its learners ``histories(now)`` (by learner key) instead of what
+    they collected, and train."""
+    await setup_entry(hass, entry)
+    coordinator: IotMlCoordinator = entry.runtime_data
+    now = dt_util.utcnow().timestamp()
+    for key, history in histories(now).items():
+        learner = coordinator.zones[key].learner
+        learner.forget()
+        learner.load_history(history, now)
+    await coordinator.async_train()
+    await hass.async_block_till_done()
+    return coordinator
+
+
+def _zone_history(now: float) -> dict[str, dict[str, Series]]:
+    return {"zone0": _history(now)["zone0"]}
+
+
 async def _trained_home(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, at: str = "2026-11-04 06:00:00+00:00"
 ) -> MockConfigEntry:
@@ -69,15 +93,7 @@ async def _trained_home(
     freezer.move_to(at)
     set_home_states(hass)
     entry = make_entry()
-    await setup_entry(hass, entry)
-    coordinator: IotMlCoordinator = entry.runtime_data
-    now = dt_util.utcnow().timestamp()
-    for key, history in _history(now).items():
-        learner = coordinator.zones[key].learner
-        learner.forget()
-        learner.load_history(history, now)
-    await coordinator.async_train()
-    await hass.async_block_till_done()
+    await learn(hass, entry, _history)
     return entry
 
 
@@ -165,15 +181,7 @@ async def test_home_without_presence_follows_its_zones(
     """No trackers: the home learns from its zones and is occupied when one of them is."""
     freezer.move_to("2026-11-04 12:00:00+00:00")
     set_home_states(hass)
-    entry = make_entry(data={})
-    await setup_entry(hass, entry)
-    coordinator: IotMlCoordinator = entry.runtime_data
-    now = dt_util.utcnow().timestamp()
-    learner = coordinator.zones["zone0"].learner
-    learner.forget()
-    learner.load_history(_history(now)["zone0"], now)
-    await coordinator.async_train()
-    await hass.async_block_till_done()
+    await learn(hass, make_entry(data={}), _zone_history)
     assert hass.states.get("binary_sensor.test_home_occupancy").state == STATE_OFF
     hass.states.async_set(MOTION, "on", {"device_class": "motion"})
     await _tick(hass, freezer)
@@ -321,15 +329,7 @@ async def test_home_with_silent_trackers_follows_its_zones(
     freezer.move_to("2026-11-04 12:00:00+00:00")
     set_home_states(hass)
     hass.states.async_set("person.alex", "unknown")
-    entry = make_entry()
-    await setup_entry(hass, entry)
-    coordinator: IotMlCoordinator = entry.runtime_data
-    now = dt_util.utcnow().timestamp()
-    learner = coordinator.zones["zone0"].learner
-    learner.forget()
-    learner.load_history(_history(now)["zone0"], now)
-    await coordinator.async_train()
-    await hass.async_block_till_done()
+    await learn(hass, make_entry(), _zone_history)
     assert hass.states.get("binary_sensor.test_home_occupancy").state == STATE_OFF
     hass.states.async_set(MOTION, "on", {"device_class": "motion"})
     await _tick(hass, freezer)

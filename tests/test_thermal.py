@@ -13,11 +13,10 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
 
 from custom_components.iot_ml.const import DOMAIN, HOME_KEY
-from custom_components.iot_ml.coordinator import IotMlCoordinator
 from custom_components.iot_ml.engine.types import Series
 
 from .conftest import make_entry, set_home_states, setup_entry
-from .test_occupancy import _history as occupancy_history, _tick
+from .test_occupancy import _history as occupancy_history, _tick, learn
 
 pytestmark = pytest.mark.usefixtures("no_recorder")
 
@@ -53,19 +52,16 @@ async def _thermal_home(
     freezer.move_to(at)
     set_home_states(hass)
     entry = make_entry()
-    await setup_entry(hass, entry)
-    coordinator: IotMlCoordinator = entry.runtime_data
-    now = dt_util.utcnow().timestamp()
-    zone, outdoor = _thermal_history(now)
-    history = occupancy_history(now)
-    home = coordinator.zones[HOME_KEY].learner
-    home.forget()
-    home.load_history({**history[HOME_KEY], "sensor.outdoor_temperature": outdoor}, now)
-    learner = coordinator.zones["zone0"].learner
-    learner.forget()
-    learner.load_history({**history["zone0"], **zone}, now)
-    await coordinator.async_train()
-    await hass.async_block_till_done()
+
+    def histories(now: float) -> dict[str, dict[str, Series]]:
+        zone, outdoor = _thermal_history(now)
+        history = occupancy_history(now)
+        return {
+            HOME_KEY: {**history[HOME_KEY], "sensor.outdoor_temperature": outdoor},
+            "zone0": {**history["zone0"], **zone},
+        }
+
+    await learn(hass, entry, histories)
     return entry
 
 
