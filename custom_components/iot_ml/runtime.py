@@ -9,7 +9,7 @@ from .engine.anomaly_types import Episode
 from .engine.grid import SLOT_SECONDS
 from .engine.learner import Learner
 from .engine.occupancy import OccupancyForecast
-from .engine.occupancy_zone import PredictionQuality, occupancy_kinds
+from .engine.occupancy_zone import PredictionQuality
 from .engine.types import LearnerStatus, Role
 from .thermal_state import ThermalSnapshot
 
@@ -41,7 +41,7 @@ class ZoneRuntime:
 
     def __post_init__(self) -> None:
         """Index sources by the entity they read."""
-        kinds = occupancy_kinds([s.spec for s in self.sources])
+        kinds = self.learner.occupancy_kinds
         for source in self.sources:
             self.by_entity.setdefault(source.entity_id, []).append(source)
             if source.spec.key in kinds:
@@ -50,8 +50,7 @@ class ZoneRuntime:
     @property
     def has_evidence(self) -> bool:
         """Whether any binary channel (motion, door, media, presence) speaks to occupancy."""
-        kinds = occupancy_kinds([s.spec for s in self.sources])
-        return "binary" in kinds.values()
+        return "binary" in self.learner.occupancy_kinds.values()
 
     @property
     def has_presence(self) -> bool:

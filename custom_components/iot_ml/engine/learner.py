@@ -127,6 +127,9 @@ class Learner:
         self.key = key
         self.whole_home = whole_home
         self.channels = {spec.key: spec for spec in channels}
+        # Fixed with the channels: derived once, read on every tick and evidence event.
+        self.climate_keys = climate_keys(channels)
+        self.occupancy_kinds = occupancy_kinds(channels)
         self.days_kept = days_kept
         self.tz = tz
         self.buffers = {key: ChannelBuffer(days_kept * SLOTS_PER_DAY) for key in self.channels}
@@ -153,7 +156,7 @@ class Learner:
             self.sensitivity,
             active,
             inactivity=self.whole_home,
-            joint=climate_keys(list(specs)) is not None,
+            joint=self.climate_keys is not None,
         )
 
     # -- collecting ---------------------------------------------------------------------------
@@ -220,7 +223,7 @@ class Learner:
         self.anomalies.replay_activity(
             [(slot_start(end - length + int(i) + 1), float(counts[i]), None) for i in known]
         )
-        keys = climate_keys(list(self.channels.values()))
+        keys = self.climate_keys
         if keys is not None:
             temperature = self.buffers[keys[0]].window(end, length)
             slots = np.flatnonzero(~np.isnan(temperature)).tolist()
@@ -242,7 +245,7 @@ class Learner:
 
     def joint_values(self, slot: int) -> dict[str, float | None]:
         """The joint check's inputs for a closed slot: temperature change and heating."""
-        keys = climate_keys(list(self.channels.values()))
+        keys = self.climate_keys
         if keys is None:
             return {}
         t = self.buffers[keys[0]].window(slot + 1, 2)
@@ -324,7 +327,7 @@ class Learner:
         end = slot_of(now)
         start = end - RECENT_SLOTS
         out: dict[str, FloatArray] = {}
-        for key, kind in occupancy_kinds(list(self.channels.values())).items():
+        for key, kind in self.occupancy_kinds.items():
             buffer = self.buffers[key]
             window = buffer.window(end, RECENT_SLOTS)
             out[key] = np.append(window, buffer.open_value(binary=kind == "binary"))
@@ -345,7 +348,7 @@ class Learner:
         None without a thermal model or a known temperature. The open slot's current values
         end the series, so the state is that of now's slot.
         """
-        keys = climate_keys(list(self.channels.values()))
+        keys = self.climate_keys
         if self.thermal is None or keys is None:
             return None
         self.advance(now)
