@@ -11,8 +11,6 @@ from dataclasses import dataclass
 import math
 from typing import Any
 
-import numpy as np
-
 from .anomaly_activity import ActivityConfig, ActivityDetector
 from .anomaly_joint import JointConfig, JointDetector
 from .anomaly_sensor import SensorConfig, SensorDetector
@@ -202,9 +200,3 @@ class ZoneAnomalies:
             with suppress(ValueError):
                 self.joint = JointDetector.from_json(self.joint.config, data["joint"])
         self._sync_open()
-
-
-def slot_evidence(values: list[float]) -> float:
-    """How many evidence channels were active in a slot (NaN: no data)."""
-    arr = np.asarray(values, dtype=np.float64)
-    return float(np.sum(np.nan_to_num(arr, nan=0.0) > 0))
