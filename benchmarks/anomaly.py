@@ -26,8 +26,8 @@ import numpy as np
 from benchmarks.anomaly_home import run_home
 from benchmarks.common import write_report
 from benchmarks.nab_scoring import FileScorer, corpus_scores
-from custom_components.iot_ml.engine.anomaly_joint import JointConfig, JointDetector
-from custom_components.iot_ml.engine.anomaly_sensor import SensorConfig, SensorDetector
+from custom_components.iot_ml.engine.anomaly.joint import JointConfig, JointDetector
+from custom_components.iot_ml.engine.anomaly.sensor import SensorConfig, SensorDetector
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 QUICK_NAB = [

@@ -15,10 +15,10 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
-from custom_components.iot_ml.engine.anomaly_activity import ActivityConfig, ActivityDetector
-from custom_components.iot_ml.engine.anomaly_joint import JointConfig, JointDetector
-from custom_components.iot_ml.engine.anomaly_sensor import SensorConfig, SensorDetector
-from custom_components.iot_ml.engine.anomaly_types import Episode, Kind
+from custom_components.iot_ml.engine.anomaly.activity import ActivityConfig, ActivityDetector
+from custom_components.iot_ml.engine.anomaly.joint import JointConfig, JointDetector
+from custom_components.iot_ml.engine.anomaly.sensor import SensorConfig, SensorDetector
+from custom_components.iot_ml.engine.anomaly.types import Episode, Kind
 from simulator import VirtualHome, default_home
 
 SLOT = 300.0

@@ -53,8 +53,8 @@ def run_bootstrap(history: dict[str, Any], now: float) -> dict[str, float]:
     from homeassistant.core import State
 
     from custom_components.iot_ml.channels import ChannelSource
-    from custom_components.iot_ml.engine.learner import Learner
-    from custom_components.iot_ml.engine.types import ChannelKind, ChannelSpec, Role, Series
+    from custom_components.iot_ml.engine.core.types import ChannelKind, ChannelSpec, Role, Series
+    from custom_components.iot_ml.engine.household.learner import Learner
 
     sources = []
     for entity_id in history:

@@ -26,12 +26,12 @@ import numpy as np
 
 from benchmarks.common import write_report
 from benchmarks.occupancy_virtual import run_virtual_home
-from custom_components.iot_ml.engine.grid import SLOT_SECONDS, SLOTS_PER_DAY, slot_of
-from custom_components.iot_ml.engine.occupancy import fit_occupancy
-from custom_components.iot_ml.engine.occupancy_fusion import FusionState
-from custom_components.iot_ml.engine.occupancy_routine import rolling_backtest
-from custom_components.iot_ml.engine.occupancy_wasp import wasp_slots
-from custom_components.iot_ml.engine.timebase import hour_of_week
+from custom_components.iot_ml.engine.core.grid import SLOT_SECONDS, SLOTS_PER_DAY, slot_of
+from custom_components.iot_ml.engine.core.timebase import hour_of_week
+from custom_components.iot_ml.engine.occupancy.fusion import FusionState
+from custom_components.iot_ml.engine.occupancy.model import fit_occupancy
+from custom_components.iot_ml.engine.occupancy.routine import rolling_backtest
+from custom_components.iot_ml.engine.occupancy.wasp import wasp_slots
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # The in-sample routine prior is over-trusted by a fit on a few days; see the report.

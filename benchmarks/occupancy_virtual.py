@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from custom_components.iot_ml.engine.grid import SLOT_SECONDS, SLOTS_PER_DAY
-from custom_components.iot_ml.engine.learner import Learner, train
-from custom_components.iot_ml.engine.types import ChannelKind, ChannelSpec, Role
+from custom_components.iot_ml.engine.core.grid import SLOT_SECONDS, SLOTS_PER_DAY
+from custom_components.iot_ml.engine.core.types import ChannelKind, ChannelSpec, Role
+from custom_components.iot_ml.engine.household.learner import Learner, train
 from simulator import default_home, simulate
 
 TZ = "Europe/Berlin"

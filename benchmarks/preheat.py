@@ -11,7 +11,7 @@ sets each zone's thermostat every 5 minutes.
   derived from the simulator spec, not from the test days.
 - default_schedule (reference only): the simulator's own 06:00-22:30 comfort in every room.
 - reactive: comfort while the occupancy detector says "occupied", eco otherwise.
-- iot_ml: ``engine.climate_policy.decide`` with thermal models and occupancy models learned from
+- iot_ml: ``engine.climate.policy.decide`` with thermal models and occupancy models learned from
   the simulated sensors (motion, TV, front door, phones; never the ground truth), refitted every
   night; the bedroom's window contact turns heating off while open. Per zone, settings are
   tuned nightly from the learned models only (see ``zone_settings``).
@@ -44,18 +44,18 @@ import numpy as np
 
 from benchmarks.common import write_report
 from benchmarks.preheat_schedule import UserSchedule
-from custom_components.iot_ml.engine.climate_policy import ClimateSettings, decide
-from custom_components.iot_ml.engine.climate_tuning import zone_settings
-from custom_components.iot_ml.engine.grid import SLOT_SECONDS, SLOTS_PER_DAY, slot_of
-from custom_components.iot_ml.engine.occupancy import (
+from custom_components.iot_ml.engine.climate.policy import ClimateSettings, decide
+from custom_components.iot_ml.engine.climate.tuning import zone_settings
+from custom_components.iot_ml.engine.core.grid import SLOT_SECONDS, SLOTS_PER_DAY, slot_of
+from custom_components.iot_ml.engine.core.resample import resample_step
+from custom_components.iot_ml.engine.occupancy.fusion import FusionState
+from custom_components.iot_ml.engine.occupancy.model import (
     PRIOR_CHANNEL,
     OccupancyModel,
     fit_occupancy,
     logit,
 )
-from custom_components.iot_ml.engine.occupancy_fusion import FusionState
-from custom_components.iot_ml.engine.resample import resample_step
-from custom_components.iot_ml.engine.thermal import (
+from custom_components.iot_ml.engine.thermal.model import (
     ThermalModel,
     ThermalSeries,
     fit_thermal,

@@ -15,7 +15,7 @@ learn to program a thermostat, eco otherwise.
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from custom_components.iot_ml.engine.grid import slot_start
+from custom_components.iot_ml.engine.core.grid import slot_start
 from simulator.spec import HomeSpec
 
 LEAD_H = 0.5  # comfort starts half an hour before the room is usually used

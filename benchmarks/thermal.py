@@ -6,7 +6,7 @@ elevation at Mons. Rows are put on the engine's 5-minute slot grid (each 10-minu
 two slots). Train on everything before --test-from, forecast +1/+3/+6 h from every 10-minute
 origin of the test period with the heater schedule and outdoor temperature as they really were.
 
-- ours: ``engine.thermal.fit_thermal`` (air + mass node, dead time, sun, daily cycle).
+- ours: ``engine.thermal.model.fit_thermal`` (air + mass node, dead time, sun, daily cycle).
 - baselines: persistence; first-order RC ``dTin/step = a(Tout - Tin) + bP + daily sin/cos + c``
   fitted by one-step least squares on the 10-minute rows (the reference's RC model).
 - rates: mean measured dTin/dt by heater power bin and night cool-down, vs the model's.
@@ -25,15 +25,15 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from benchmarks.common import write_report
-from custom_components.iot_ml.engine.grid import SLOT_SECONDS, SLOTS_PER_HOUR, slot_of
-from custom_components.iot_ml.engine.resample import resample_step
-from custom_components.iot_ml.engine.thermal import (
+from custom_components.iot_ml.engine.core.grid import SLOT_SECONDS, SLOTS_PER_HOUR, slot_of
+from custom_components.iot_ml.engine.core.resample import resample_step
+from custom_components.iot_ml.engine.thermal.fit import daily_terms, mass_average
+from custom_components.iot_ml.engine.thermal.model import (
     ThermalModel,
     ThermalSeries,
     batch_forecast,
     fit_thermal,
 )
-from custom_components.iot_ml.engine.thermal_fit import daily_terms, mass_average
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TZ = "Europe/Brussels"

@@ -14,9 +14,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.iot_ml.const import DOMAIN
 from custom_components.iot_ml.coordinator import IotMlCoordinator
-from custom_components.iot_ml.engine.anomaly_types import Episode, Kind
-from custom_components.iot_ml.engine.anomaly_zone import AnomalyEvent
-from custom_components.iot_ml.engine.types import Series
+from custom_components.iot_ml.engine.anomaly.types import Episode, Kind
+from custom_components.iot_ml.engine.anomaly.zone import AnomalyEvent
+from custom_components.iot_ml.engine.core.types import Series
 
 from .conftest import HOME_OPTIONS, make_entry, set_home_states, setup_entry
 from .test_occupancy import _tick

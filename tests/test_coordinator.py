@@ -15,7 +15,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.iot_ml.const import DOMAIN, HOME_KEY
-from custom_components.iot_ml.engine.types import GapReason
+from custom_components.iot_ml.engine.core.types import GapReason
 
 from .conftest import make_entry, set_home_states, setup_entry
 
@@ -262,7 +262,7 @@ async def test_stop_mid_bootstrap_keeps_what_was_read(
     """Unloading while history is still being read saves what was read, so it resumes."""
     import asyncio
 
-    from custom_components.iot_ml.engine.types import Series
+    from custom_components.iot_ml.engine.core.types import Series
 
     freezer.move_to("2026-11-02 10:00:00+00:00")
     set_home_states(hass)

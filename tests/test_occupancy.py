@@ -20,7 +20,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.iot_ml.const import DOMAIN, HOME_KEY
 from custom_components.iot_ml.coordinator import IotMlCoordinator
-from custom_components.iot_ml.engine.types import Series
+from custom_components.iot_ml.engine.core.types import Series
 
 from .conftest import LIVING_ZONE, make_entry, set_home_states, setup_entry
 

@@ -13,7 +13,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
 
 from custom_components.iot_ml.const import DOMAIN, HOME_KEY
-from custom_components.iot_ml.engine.types import Series
+from custom_components.iot_ml.engine.core.types import Series
 
 from .conftest import make_entry, set_home_states, setup_entry
 from .test_occupancy import _history as occupancy_history, _tick, learn
@@ -211,7 +211,7 @@ async def test_arrival_threshold_is_learned_and_kept(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """Training tunes the zone's pre-heat arrival threshold; it is saved with the zone."""
-    from custom_components.iot_ml.engine.climate_tuning import THRESHOLDS
+    from custom_components.iot_ml.engine.climate.tuning import THRESHOLDS
 
     entry = await _thermal_home(hass, freezer)
     learner = entry.runtime_data.zones["zone0"].learner

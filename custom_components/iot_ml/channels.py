@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from homeassistant.core import State, split_entity_id
 
 from .convert import Reading, canonical_unit, parse_binary, parse_number, to_canonical, unit_of
-from .engine.types import ChannelKind, ChannelSpec, GapReason, Role
+from .engine.core.types import ChannelKind, ChannelSpec, GapReason, Role
 from .models import HomeConfig, ZoneConfig
 
 # Climate and weather entities carry their numbers in attributes.

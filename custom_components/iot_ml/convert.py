@@ -17,7 +17,7 @@ from homeassistant.util.unit_conversion import (
     VolumeConverter,
 )
 
-from .engine.types import GapReason
+from .engine.core.types import GapReason
 
 # Units we normalise to, per converter; anything else is kept as reported.
 _CANONICAL: tuple[tuple[type[BaseUnitConverter], str], ...] = (

@@ -22,12 +22,12 @@ import numpy as np
 
 from .channels import home_sources, zone_sources
 from .const import DEFAULT_SENSITIVITY, DOMAIN, HOME_KEY, LIVE_TICK, LOGGER, SAVE_INTERVAL
-from .engine.anomaly_types import Feedback, sensitivity_value
-from .engine.anomaly_zone import AnomalyEvent
-from .engine.grid import SLOT_SECONDS, SLOTS_PER_DAY, slot_of, slot_start
-from .engine.learner import Learner, TrainedModel, train
-from .engine.occupancy_zone import ZoneOccupancy, anyone, combine_zones
-from .engine.types import FloatArray, Role
+from .engine.anomaly.types import Feedback, sensitivity_value
+from .engine.anomaly.zone import AnomalyEvent
+from .engine.core.grid import SLOT_SECONDS, SLOTS_PER_DAY, slot_of, slot_start
+from .engine.core.types import FloatArray, Role
+from .engine.household.learner import Learner, TrainedModel, train
+from .engine.occupancy.zone import ZoneOccupancy, anyone, combine_zones
 from .history import async_read_history
 from .models import HomeConfig, ZoneConfig, zones_of
 from .runtime import LearningState, OccupancySnapshot, ZoneRuntime, ZoneSnapshot

@@ -9,7 +9,7 @@ from homeassistant.core import HomeAssistant
 
 from .const import CONF_PRESENCE
 from .coordinator import IotMlConfigEntry
-from .engine.types import Role
+from .engine.core.types import Role
 from .runtime import ZoneSnapshot
 
 REDACTED = "**REDACTED**"

@@ -8,8 +8,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import HOME_KEY
 from .coordinator import IotMlConfigEntry, IotMlCoordinator
-from .engine.anomaly_types import CLEARED, Kind
-from .engine.anomaly_zone import AnomalyEvent
+from .engine.anomaly.types import CLEARED, Kind
+from .engine.anomaly.zone import AnomalyEvent
 from .entity import IotMlEntity
 
 PARALLEL_UPDATES = 0

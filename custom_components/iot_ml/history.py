@@ -12,7 +12,7 @@ import numpy as np
 
 from .channels import ChannelSource
 from .convert import canonical_unit, to_canonical
-from .engine.types import ChannelKind, Series
+from .engine.core.types import ChannelKind, Series
 
 _HOUR = 3600.0
 

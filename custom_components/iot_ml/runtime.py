@@ -5,12 +5,12 @@ from datetime import datetime
 from enum import StrEnum
 
 from .channels import ChannelSource
-from .engine.anomaly_types import Episode
-from .engine.grid import SLOT_SECONDS
-from .engine.learner import Learner
-from .engine.occupancy import OccupancyForecast
-from .engine.occupancy_zone import PredictionQuality
-from .engine.types import LearnerStatus, Role
+from .engine.anomaly.types import Episode
+from .engine.core.grid import SLOT_SECONDS
+from .engine.core.types import LearnerStatus, Role
+from .engine.household.learner import Learner
+from .engine.occupancy.model import OccupancyForecast
+from .engine.occupancy.zone import PredictionQuality
 from .thermal_state import ThermalSnapshot
 
 

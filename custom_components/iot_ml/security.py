@@ -17,8 +17,8 @@ from homeassistant.util import dt as dt_util
 from .acting import ActingSwitch
 from .const import DOMAIN, HOME_KEY, LOGGER
 from .coordinator import IotMlCoordinator
-from .engine.anomaly_types import Feedback, Kind
-from .engine.anomaly_zone import AnomalyEvent
+from .engine.anomaly.types import Feedback, Kind
+from .engine.anomaly.zone import AnomalyEvent
 
 MIN_INTERVAL = timedelta(minutes=10)  # at most one notification per this interval
 FALSE_ALARM_ACTION = "IOT_ML_FALSE_ALARM"  # mobile-app action prefix: "<prefix>|<episode id>"

@@ -20,8 +20,8 @@ from homeassistant.util import dt as dt_util
 
 from .const import HOME_KEY
 from .coordinator import IotMlConfigEntry, IotMlCoordinator
-from .engine.grid import SLOT_SECONDS
-from .engine.occupancy_routine import Transition
+from .engine.core.grid import SLOT_SECONDS
+from .engine.occupancy.routine import Transition
 from .entity import IotMlEntity
 from .runtime import LearningState, ZoneSnapshot
 from .thermal_state import ThermalSnapshot

@@ -19,9 +19,9 @@ import probatio as vol
 
 from .const import DOMAIN, HOME_KEY
 from .coordinator import IotMlConfigEntry, IotMlCoordinator
-from .engine.anomaly_types import Feedback
-from .engine.climate_policy import plan_heating
-from .engine.grid import SLOT_SECONDS
+from .engine.anomaly.types import Feedback
+from .engine.climate.policy import plan_heating
+from .engine.core.grid import SLOT_SECONDS
 
 SERVICE_TRAIN = "train"
 SERVICE_RESET = "reset"

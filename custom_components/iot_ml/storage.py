@@ -14,7 +14,7 @@ from homeassistant.helpers.storage import Store
 import numpy as np
 
 from .const import DOMAIN, LOGGER
-from .engine.types import FloatArray
+from .engine.core.types import FloatArray
 
 STORAGE_VERSION = 1
 STORAGE_MINOR_VERSION = 1

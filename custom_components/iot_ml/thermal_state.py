@@ -14,9 +14,9 @@ from homeassistant.const import ATTR_TEMPERATURE
 from homeassistant.core import State
 import numpy as np
 
-from .engine.climate_policy import ClimateDecision, ClimateSettings, decide
-from .engine.grid import SLOTS_PER_HOUR
-from .engine.thermal import ThermalModel, ThermalRates, ThermalState
+from .engine.climate.policy import ClimateDecision, ClimateSettings, decide
+from .engine.core.grid import SLOTS_PER_HOUR
+from .engine.thermal.model import ThermalModel, ThermalRates, ThermalState
 from .models import HomeConfig
 
 

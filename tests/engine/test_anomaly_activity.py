@@ -5,9 +5,9 @@ import math
 
 import numpy as np
 
-from custom_components.iot_ml.engine.anomaly_activity import ActivityConfig, ActivityDetector
-from custom_components.iot_ml.engine.anomaly_joint import JointConfig, JointDetector
-from custom_components.iot_ml.engine.anomaly_types import AnomalyResult, Feedback, Kind
+from custom_components.iot_ml.engine.anomaly.activity import ActivityConfig, ActivityDetector
+from custom_components.iot_ml.engine.anomaly.joint import JointConfig, JointDetector
+from custom_components.iot_ml.engine.anomaly.types import AnomalyResult, Feedback, Kind
 
 T0 = 1_767_571_200.0  # Monday 00:00 UTC
 SLOT = 300.0

@@ -11,16 +11,16 @@ import math
 
 import numpy as np
 
-from custom_components.iot_ml.engine import anomaly_sensor as sd
-from custom_components.iot_ml.engine.anomaly_baseline import (
+from custom_components.iot_ml.engine.anomaly import sensor as sd
+from custom_components.iot_ml.engine.anomaly.baseline import (
     DAY_MEMORY,
     SPREAD_MEMORY,
     WEEK_MEMORY,
     WEEK_SHRINK,
     SeasonalBaseline,
 )
-from custom_components.iot_ml.engine.anomaly_sensor import SensorConfig, SensorDetector
-from custom_components.iot_ml.engine.anomaly_types import AnomalyResult, Episode, Feedback, Kind
+from custom_components.iot_ml.engine.anomaly.sensor import SensorConfig, SensorDetector
+from custom_components.iot_ml.engine.anomaly.types import AnomalyResult, Episode, Feedback, Kind
 
 T0 = 1_767_571_200.0  # 2026-01-05 00:00 UTC, a Monday
 

@@ -6,8 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from custom_components.iot_ml.engine.anomaly_sensor import SensorConfig, SensorDetector
-from custom_components.iot_ml.engine.anomaly_types import (
+from custom_components.iot_ml.engine.anomaly.sensor import SensorConfig, SensorDetector
+from custom_components.iot_ml.engine.anomaly.types import (
     AnomalyResult,
     Feedback,
     Kind,

@@ -6,8 +6,8 @@ from hypothesis import given, settings, strategies as st
 import numpy as np
 import pytest
 
-from custom_components.iot_ml.engine.buffer import ChannelBuffer
-from custom_components.iot_ml.engine.resample import resample_step
+from custom_components.iot_ml.engine.core.buffer import ChannelBuffer
+from custom_components.iot_ml.engine.core.resample import resample_step
 
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")  # numpy must not warn
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from custom_components.iot_ml.engine.climate_policy import (
+from custom_components.iot_ml.engine.climate.policy import (
     COMFORT,
     HOLD,
     PREHEAT,
@@ -15,8 +15,8 @@ from custom_components.iot_ml.engine.climate_policy import (
     next_arrival_slot,
     plan_heating,
 )
-from custom_components.iot_ml.engine.grid import SLOT_SECONDS, SLOTS_PER_HOUR, slot_start
-from custom_components.iot_ml.engine.thermal import ThermalModel, ThermalState
+from custom_components.iot_ml.engine.core.grid import SLOT_SECONDS, SLOTS_PER_HOUR, slot_start
+from custom_components.iot_ml.engine.thermal.model import ThermalModel, ThermalState
 
 NOW = 1704067200 // 300
 SETTINGS = ClimateSettings(comfort_c=20.5, eco_c=17.0, margin_min=10.0)

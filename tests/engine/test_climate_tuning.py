@@ -2,16 +2,16 @@
 
 import numpy as np
 
-from custom_components.iot_ml.engine.climate_policy import ClimateSettings
-from custom_components.iot_ml.engine.climate_tuning import (
+from custom_components.iot_ml.engine.climate.policy import ClimateSettings
+from custom_components.iot_ml.engine.climate.tuning import (
     FALLBACK_LEAD_SLOTS,
     THRESHOLDS,
     calibrate,
     heat_up_slots,
     zone_settings,
 )
-from custom_components.iot_ml.engine.grid import SLOTS_PER_DAY
-from custom_components.iot_ml.engine.thermal import ThermalSeries, fit_thermal
+from custom_components.iot_ml.engine.core.grid import SLOTS_PER_DAY
+from custom_components.iot_ml.engine.thermal.model import ThermalSeries, fit_thermal
 
 START = 5_000_000  # a slot index (1970s) at local midnight in UTC
 DAYS = 21

@@ -8,21 +8,21 @@ import math
 import numpy as np
 import pytest
 
-from custom_components.iot_ml.engine.grid import SLOTS_PER_DAY, slot_of
-from custom_components.iot_ml.engine.learner import (
-    STATE_VERSION,
-    Learner,
-    TrainedModel,
-    TrainingInput,
-    train,
-)
-from custom_components.iot_ml.engine.types import (
+from custom_components.iot_ml.engine.core.grid import SLOTS_PER_DAY, slot_of
+from custom_components.iot_ml.engine.core.types import (
     ChannelKind,
     ChannelSpec,
     ChannelStatus,
     GapReason,
     Role,
     Series,
+)
+from custom_components.iot_ml.engine.household.learner import (
+    STATE_VERSION,
+    Learner,
+    TrainedModel,
+    TrainingInput,
+    train,
 )
 
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")  # numpy must not warn

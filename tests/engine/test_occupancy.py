@@ -6,9 +6,9 @@ import math
 import numpy as np
 import pytest
 
-from custom_components.iot_ml.engine.grid import SLOTS_PER_DAY, SLOTS_PER_HOUR
-from custom_components.iot_ml.engine.occupancy import OccupancyModel, fit_occupancy, logit
-from custom_components.iot_ml.engine.occupancy_fusion import (
+from custom_components.iot_ml.engine.core.grid import SLOTS_PER_DAY, SLOTS_PER_HOUR
+from custom_components.iot_ml.engine.core.timebase import hour_of_week
+from custom_components.iot_ml.engine.occupancy.fusion import (
     ChannelFeature,
     FusionModel,
     FusionState,
@@ -18,7 +18,8 @@ from custom_components.iot_ml.engine.occupancy_fusion import (
     hmm_posterior,
     hold,
 )
-from custom_components.iot_ml.engine.occupancy_routine import (
+from custom_components.iot_ml.engine.occupancy.model import OccupancyModel, fit_occupancy, logit
+from custom_components.iot_ml.engine.occupancy.routine import (
     RoutineModel,
     day_starts,
     fit_routine,
@@ -26,8 +27,7 @@ from custom_components.iot_ml.engine.occupancy_routine import (
     rolling_backtest,
     score,
 )
-from custom_components.iot_ml.engine.occupancy_wasp import WaspInBox, wasp_slots
-from custom_components.iot_ml.engine.timebase import hour_of_week
+from custom_components.iot_ml.engine.occupancy.wasp import WaspInBox, wasp_slots
 
 TZ = "UTC"
 # 2024-01-01 00:00 UTC was a Monday: slot of it.

@@ -6,14 +6,14 @@ from hypothesis import given, settings, strategies as st
 import numpy as np
 import pytest
 
-from custom_components.iot_ml.engine.grid import (
+from custom_components.iot_ml.engine.core.grid import (
     SLOT_SECONDS,
     SLOTS_PER_DAY,
     SLOTS_PER_HOUR,
     slot_of,
     slot_start,
 )
-from custom_components.iot_ml.engine.resample import resample_step
+from custom_components.iot_ml.engine.core.resample import resample_step
 
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")  # numpy must not warn
 

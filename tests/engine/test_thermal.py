@@ -6,8 +6,14 @@ import math
 import numpy as np
 import pytest
 
-from custom_components.iot_ml.engine.grid import SLOTS_PER_DAY, SLOTS_PER_HOUR
-from custom_components.iot_ml.engine.thermal import (
+from custom_components.iot_ml.engine.core.grid import SLOTS_PER_DAY, SLOTS_PER_HOUR
+from custom_components.iot_ml.engine.thermal.detect import (
+    FaultDetector,
+    RapidDropDetector,
+    flag_rapid_drops,
+)
+from custom_components.iot_ml.engine.thermal.fit import STEP_H, mass_average, solve
+from custom_components.iot_ml.engine.thermal.model import (
     ThermalModel,
     ThermalSeries,
     ThermalState,
@@ -16,12 +22,6 @@ from custom_components.iot_ml.engine.thermal import (
     open_loop_mae,
     state_at,
 )
-from custom_components.iot_ml.engine.thermal_detect import (
-    FaultDetector,
-    RapidDropDetector,
-    flag_rapid_drops,
-)
-from custom_components.iot_ml.engine.thermal_fit import STEP_H, mass_average, solve
 
 START = 1704067200 // 300  # 2024-01-01 00:00 UTC
 K_OUT = 1 / 30.0  # 1/h: a 30 h room

@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 from sklearn.dummy import DummyRegressor
 
-from custom_components.iot_ml.engine.grid import SLOTS_PER_DAY, slot_of
-from custom_components.iot_ml.engine.profile import (
+from custom_components.iot_ml.engine.core.grid import SLOTS_PER_DAY, slot_of
+from custom_components.iot_ml.engine.core.profile import (
     HALF_LIFE_DAYS,
     WeeklyProfile,
     fit_weekly_profile,
 )
-from custom_components.iot_ml.engine.timebase import HOURS_PER_WEEK, hour_of_week, slot_epoch
+from custom_components.iot_ml.engine.core.timebase import HOURS_PER_WEEK, hour_of_week, slot_epoch
 
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")  # numpy must not warn
 

@@ -4,11 +4,11 @@ import math
 
 import numpy as np
 
-from custom_components.iot_ml.engine.anomaly_types import CLEARED, Feedback
-from custom_components.iot_ml.engine.anomaly_zone import ZoneAnomalies
-from custom_components.iot_ml.engine.grid import SLOT_SECONDS, SLOTS_PER_DAY
-from custom_components.iot_ml.engine.learner import Learner
-from custom_components.iot_ml.engine.types import ChannelKind, ChannelSpec, Role, Series
+from custom_components.iot_ml.engine.anomaly.types import CLEARED, Feedback
+from custom_components.iot_ml.engine.anomaly.zone import ZoneAnomalies
+from custom_components.iot_ml.engine.core.grid import SLOT_SECONDS, SLOTS_PER_DAY
+from custom_components.iot_ml.engine.core.types import ChannelKind, ChannelSpec, Role, Series
+from custom_components.iot_ml.engine.household.learner import Learner
 
 DAY = 86400.0
 T0 = 1_700_000_000.0 - 1_700_000_000.0 % DAY

@@ -13,9 +13,9 @@ import math
 
 import numpy as np
 
-from .grid import SLOT_SECONDS, slot_start
-from .thermal import ThermalModel, ThermalState
-from .types import FloatArray
+from ..core.grid import SLOT_SECONDS, slot_start
+from ..core.types import FloatArray
+from ..thermal.model import ThermalModel, ThermalState
 
 WINDOW_OPEN = "window_open"
 COMFORT = "comfort"

@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from .grid import SLOTS_PER_DAY
-from .occupancy import OccupancyForecast, OccupancyModel, fit_occupancy, forecast_from
-from .occupancy_routine import RoutineModel, fit_routine, rolling_backtest
-from .types import ChannelKind, ChannelSpec, FloatArray, Role
+from ..core.grid import SLOTS_PER_DAY
+from ..core.types import ChannelKind, ChannelSpec, FloatArray, Role
+from .model import OccupancyForecast, OccupancyModel, fit_occupancy, forecast_from
+from .routine import RoutineModel, fit_routine, rolling_backtest
 
 STATE_VERSION = 1
 RECENT_SLOTS = 36  # 3 h of context: longer than any learned hold decay matters

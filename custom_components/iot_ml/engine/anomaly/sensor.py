@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import math
 from typing import Any
 
-from .anomaly_baseline import HOUR_SPREAD_SHRINK, WEEK_SHRINK, SeasonalBaseline
-from .anomaly_episodes import EpisodeTracker
-from .anomaly_stats import BINS, PRIOR_WEIGHT, HourClock, RestValues, RunLengths, TailCalibrator
-from .anomaly_types import AnomalyResult, Episode, Feedback, Kind, alert_tail
+from .baseline import HOUR_SPREAD_SHRINK, WEEK_SHRINK, SeasonalBaseline
+from .episodes import EpisodeTracker
+from .stats import BINS, PRIOR_WEIGHT, HourClock, RestValues, RunLengths, TailCalibrator
+from .types import AnomalyResult, Episode, Feedback, Kind, alert_tail
 
 STATE_VERSION = 2
 CUSUM_K = 1.5  # z allowance per sample: shifts below 1.5 typical deviations are ignored (NAB-tuned)

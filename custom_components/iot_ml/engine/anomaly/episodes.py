@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from .anomaly_types import Episode, Feedback, Kind
+from .types import Episode, Feedback, Kind
 
 RECENT = 20  # episodes remembered for feedback
 

@@ -11,10 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from .grid import SLOTS_PER_DAY
-from .thermal import ThermalModel, ThermalSeries, ThermalState, fit_thermal, state_at
-from .thermal_detect import FaultDetector, RapidDropDetector
-from .types import ChannelKind, ChannelSpec, FloatArray, Role
+from ..core.grid import SLOTS_PER_DAY
+from ..core.types import ChannelKind, ChannelSpec, FloatArray, Role
+from .detect import FaultDetector, RapidDropDetector
+from .model import ThermalModel, ThermalSeries, ThermalState, fit_thermal, state_at
 
 STATE_VERSION = 1
 CONTEXT_SLOTS = 2 * SLOTS_PER_DAY  # history behind a live state (the mass node's average)

@@ -16,9 +16,9 @@ import math
 
 import numpy as np
 
-from .grid import SLOT_SECONDS, SLOTS_PER_HOUR
-from .timebase import hour_of_week
-from .types import FloatArray
+from ..core.grid import SLOT_SECONDS, SLOTS_PER_HOUR
+from ..core.timebase import hour_of_week
+from ..core.types import FloatArray
 
 STEP_H = SLOT_SECONDS / 3600.0
 WINDOW_SLOTS = SLOTS_PER_HOUR

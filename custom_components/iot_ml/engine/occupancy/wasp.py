@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from .grid import SLOT_SECONDS
-from .types import FloatArray
+from ..core.grid import SLOT_SECONDS
+from ..core.types import FloatArray
 
 GRACE_SECONDS = 600.0
 

@@ -8,7 +8,7 @@ overflows. A nightly refit runs EM for many zones; the Python recursion dominate
 
 import numpy as np
 
-from .types import FloatArray
+from ..core.types import FloatArray
 
 Mats = tuple[FloatArray, FloatArray, FloatArray, FloatArray]  # entries 00, 01, 10, 11 per slot
 

@@ -9,24 +9,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .anomaly_zone import ZoneAnomalies
-from .buffer import ChannelBuffer
-from .climate_policy import ClimateSettings
-from .climate_tuning import zone_settings
-from .grid import SLOTS_PER_DAY, SLOTS_PER_HOUR, slot_of, slot_start
-from .occupancy_zone import RECENT_SLOTS, ZoneOccupancy, fit_zone_occupancy, occupancy_kinds
-from .profile import WeeklyProfile, fit_weekly_profile
-from .thermal import ThermalModel, ThermalSeries, ThermalState
-from .thermal_zone import (
-    CONTEXT_SLOTS,
-    NO_OUTDOOR_C,
-    ThermalWatch,
-    climate_keys,
-    fit_zone_thermal,
-    live_state,
-    thermal_series,
-)
-from .types import (
+from ..anomaly.zone import ZoneAnomalies
+from ..climate.policy import ClimateSettings
+from ..climate.tuning import zone_settings
+from ..core.buffer import ChannelBuffer
+from ..core.grid import SLOTS_PER_DAY, SLOTS_PER_HOUR, slot_of, slot_start
+from ..core.profile import WeeklyProfile, fit_weekly_profile
+from ..core.types import (
     ChannelSpec,
     ChannelStatus,
     FloatArray,
@@ -35,6 +24,17 @@ from .types import (
     Role,
     Series,
     SlotArray,
+)
+from ..occupancy.zone import RECENT_SLOTS, ZoneOccupancy, fit_zone_occupancy, occupancy_kinds
+from ..thermal.model import ThermalModel, ThermalSeries, ThermalState
+from ..thermal.zone import (
+    CONTEXT_SLOTS,
+    NO_OUTDOOR_C,
+    ThermalWatch,
+    climate_keys,
+    fit_zone_thermal,
+    live_state,
+    thermal_series,
 )
 
 STATE_VERSION = 1

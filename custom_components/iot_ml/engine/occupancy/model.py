@@ -10,11 +10,11 @@ from typing import Any
 
 import numpy as np
 
-from .grid import SLOTS_PER_DAY, SLOTS_PER_HOUR
-from .occupancy_fusion import FusionModel, fit_fusion, hmm_posterior
-from .occupancy_routine import HORIZONS, RoutineModel, Transition, fit_routine, next_crossing
-from .timebase import hour_of_week
-from .types import FloatArray
+from ..core.grid import SLOTS_PER_DAY, SLOTS_PER_HOUR
+from ..core.timebase import hour_of_week
+from ..core.types import FloatArray
+from .fusion import FusionModel, fit_fusion, hmm_posterior
+from .routine import HORIZONS, RoutineModel, Transition, fit_routine, next_crossing
 
 STATE_VERSION = 1  # calendar channels need no bump: v1 states without them still load
 PRIOR_CHANNEL = "_routine"

@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from .anomaly_episodes import EpisodeTracker
-from .anomaly_stats import TailCalibrator
-from .anomaly_types import AnomalyResult, Episode, Kind, alert_tail
-from .types import FloatArray
+from ..core.types import FloatArray
+from .episodes import EpisodeTracker
+from .stats import TailCalibrator
+from .types import AnomalyResult, Episode, Kind, alert_tail
 
 STATE_VERSION = 1
 RIDGE = 1e-3  # relative shrinkage of the covariance toward its diagonal, keeps it invertible

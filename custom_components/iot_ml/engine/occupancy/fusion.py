@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from .occupancy_hmm import forward_backward
-from .types import FloatArray
+from ..core.types import FloatArray
+from .hmm import forward_backward
 
 DECAYS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98)
 KINDS = ("binary", "numeric", "direct")

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 import math
 from typing import Any
 
-from .anomaly_activity import ActivityConfig, ActivityDetector
-from .anomaly_joint import JointConfig, JointDetector
-from .anomaly_sensor import SensorConfig, SensorDetector
-from .anomaly_types import CLEARED, AnomalyResult, Episode, Feedback
-from .types import Series
+from ..core.types import Series
+from .activity import ActivityConfig, ActivityDetector
+from .joint import JointConfig, JointDetector
+from .sensor import SensorConfig, SensorDetector
+from .types import CLEARED, AnomalyResult, Episode, Feedback
 
 STATE_VERSION = 1
 JOINT_CHANNELS = ("temp_change", "heating")  # per slot: air temperature change, heater on 0..1

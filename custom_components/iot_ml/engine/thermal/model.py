@@ -12,9 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from .grid import SLOT_SECONDS, SLOTS_PER_DAY, SLOTS_PER_HOUR
-from .thermal_detect import flag_rapid_drops
-from .thermal_fit import (
+from ..core.grid import SLOT_SECONDS, SLOTS_PER_DAY, SLOTS_PER_HOUR
+from ..core.types import FloatArray
+from .detect import flag_rapid_drops
+from .fit import (
     STEP_H,
     WINDOW_SLOTS,
     daily_terms,
@@ -24,7 +25,6 @@ from .thermal_fit import (
     solve,
     window_sums,
 )
-from .types import FloatArray
 
 STATE_VERSION = 1
 TAUS_H: tuple[float | None, ...] = (None, 3.0, 12.0, 48.0)  # mass time constants tried

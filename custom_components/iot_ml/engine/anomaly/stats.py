@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from .grid import SLOTS_PER_DAY, slot_of
-from .timebase import hour_of_week
+from ..core.grid import SLOTS_PER_DAY, slot_of
+from ..core.timebase import hour_of_week
 
 BINS = 48  # |z| histogram bins on a log scale: bin = floor(8 ln(1 + |z|)), z up to ~400
 PRIOR_WEIGHT = 20.0  # pseudo-samples of a Laplace tail, so a short history is not overconfident

@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from .grid import SLOT_SECONDS, SLOTS_PER_DAY
-from .profile import HALF_LIFE_DAYS
-from .timebase import HOURS_PER_WEEK, hour_of_week
-from .types import FloatArray
+from ..core.grid import SLOT_SECONDS, SLOTS_PER_DAY
+from ..core.profile import HALF_LIFE_DAYS
+from ..core.timebase import HOURS_PER_WEEK, hour_of_week
+from ..core.types import FloatArray
 
 SHRINK_SLOTS = 12.0  # pseudo-count (in weighted slots) pulling an hour toward its parent rate
 HORIZONS = (6, 12, 24)  # +30, +60, +120 min in slots

@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from .grid import SLOT_SECONDS, SLOTS_PER_HOUR
-from .types import FloatArray
+from ..core.grid import SLOT_SECONDS, SLOTS_PER_HOUR
+from ..core.types import FloatArray
 
 DROP_C = 0.5  # fall over DROP_SLOTS that heat loss alone never causes indoors
 DROP_SLOTS = 2

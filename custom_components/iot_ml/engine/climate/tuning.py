@@ -13,12 +13,12 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-from .climate_policy import ClimateSettings
-from .grid import SLOT_SECONDS, SLOTS_PER_DAY
-from .occupancy_routine import RoutineModel, fit_routine, propagate
-from .thermal import ThermalModel, ThermalState
-from .timebase import hour_of_week
-from .types import FloatArray
+from ..core.grid import SLOT_SECONDS, SLOTS_PER_DAY
+from ..core.timebase import hour_of_week
+from ..core.types import FloatArray
+from ..occupancy.routine import RoutineModel, fit_routine, propagate
+from ..thermal.model import ThermalModel, ThermalState
+from .policy import ClimateSettings
 
 THRESHOLDS = (0.5, 0.4, 0.3, 0.25, 0.2, 0.15, 0.12, 0.1, 0.08, 0.06, 0.05, 0.04, 0.03, 0.02)
 TARGET_MISS = 0.005  # per zone, of detected occupied slots; the estimate is optimistic (in-sample)

@@ -14,9 +14,9 @@ hour of day (sleeping hours learn their own, long, runs).
 from dataclasses import dataclass
 from typing import Any
 
-from .anomaly_episodes import EpisodeTracker
-from .anomaly_stats import HourClock, RunLengths
-from .anomaly_types import AnomalyResult, Episode, Feedback, Kind
+from .episodes import EpisodeTracker
+from .stats import HourClock, RunLengths
+from .types import AnomalyResult, Episode, Feedback, Kind
 
 STATE_VERSION = 1
 WEEK_SHRINK = 12.0  # slots an hour of week needs before its rate counts as much as its hour of day
