@@ -1,7 +1,7 @@
 """Occupancy in Home Assistant: entities, live reaction, the prediction action, lighting."""
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
+import itertools
 from typing import Any
 from unittest.mock import patch
 
@@ -10,97 +10,26 @@ from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util import dt as dt_util
-import numpy as np
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-    async_mock_service,
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
+
+from custom_components.iot_ml.const import DOMAIN
+
+from .conftest import (
+    EVENING,
+    LIVING_ZONE,
+    MOTION,
+    SMALL_HOURS,
+    learn,
+    make_entry,
+    routine_history,
+    set_home_states,
+    setup_entry,
+    tick,
+    zone_routine_history,
 )
 
-from custom_components.iot_ml.const import DOMAIN, HOME_KEY
-from custom_components.iot_ml.coordinator import IotMlCoordinator
-from custom_components.iot_ml.engine.core.types import Series
-
-from .conftest import LIVING_ZONE, make_entry, set_home_states, setup_entry
-
 pytestmark = pytest.mark.usefixtures("no_recorder")
-
-MOTION = "binary_sensor.living_motion"
-DAYS = 10
-
-
-def _routine(local: datetime) -> tuple[bool, bool]:
-    """(someone home, someone in the living room) in the test household's week."""
-    weekday, hour = local.weekday(), local.hour + local.minute / 60
-    home = weekday >= 5 or not 8 <= hour < 17
-    living = home and 18 <= hour < 23
-    return home, living
-
-
-def _history(end: float) -> dict[str, dict[str, Series]]:
-    """Ten days of the routine as recorded step functions, per learner key and channel."""
-    rng = np.random.default_rng(3)
-    times = np.arange(end - DAYS * 86400, end, 300.0)
-    home, living, motion, tv = [], [], [], []
-    for t in times:
-        h, occ = _routine(dt_util.as_local(dt_util.utc_from_timestamp(t)))
-        home.append(float(h))
-        living.append(float(occ))
-        motion.append(float(rng.random() < (0.7 if occ else 0.001)))
-        tv.append(float(occ and rng.random() < 0.5))
-
-    def series(values: list[float]) -> Series:
-        return Series(times=times.copy(), values=np.asarray(values))
-
-    return {
-        HOME_KEY: {"person.alex": series(home)},
-        "zone0": {
-            MOTION: series(motion),
-            "media_player.tv": series(tv),
-            "light.living": series(living),
-        },
-    }
-
-
-async def learn(
-    hass: HomeAssistant,
-    entry: MockConfigEntry,
-    histories: Callable[[float], dict[str, dict[str, Series]]],
-) -> IotMlCoordinator:
-    """Set ``entry`` up, give its learners ``histories(now)`` (by learner key) instead of what
-    they collected, and train."""
-    await setup_entry(hass, entry)
-    coordinator: IotMlCoordinator = entry.runtime_data
-    now = dt_util.utcnow().timestamp()
-    for key, history in histories(now).items():
-        learner = coordinator.zones[key].learner
-        learner.forget()
-        learner.load_history(history, now)
-    await coordinator.async_train()
-    await hass.async_block_till_done()
-    return coordinator
-
-
-def _zone_history(now: float) -> dict[str, dict[str, Series]]:
-    return {"zone0": _history(now)["zone0"]}
-
-
-async def _trained_home(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, at: str = "2026-11-04 06:00:00+00:00"
-) -> MockConfigEntry:
-    """The test home with ten days of routine learned; ``at`` is UTC (Pacific: 22:00 the day before)."""
-    freezer.move_to(at)
-    set_home_states(hass)
-    entry = make_entry()
-    await learn(hass, entry, _history)
-    return entry
-
-
-async def _tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, minutes: int = 5) -> None:
-    freezer.tick(timedelta(minutes=minutes))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
 
 
 async def test_entities_unknown_until_trained(hass: HomeAssistant) -> None:
@@ -120,73 +49,95 @@ async def test_entities_unknown_until_trained(hass: HomeAssistant) -> None:
     assert attributes["forecast"] == []
 
 
-async def test_trained_zone_and_home_entities(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
+def _local(hour: int, minute: int = 0, days: int = 0) -> datetime:
+    """``hour:minute`` local time ``days`` after the frozen day (in the home's time zone)."""
+    today = dt_util.as_local(dt_util.utcnow()).replace(hour=0, minute=0, second=0, microsecond=0)
+    return (today + timedelta(days=days)).replace(hour=hour, minute=minute)
+
+
+def _number(hass: HomeAssistant, entity_id: str) -> float:
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return float(state.state)
+
+
+@pytest.mark.freeze_time(EVENING)  # 22:00 Tuesday: the living room is in use until 23:00
+@pytest.mark.usefixtures("trained_home")
+async def test_trained_zone_and_home_entities(hass: HomeAssistant) -> None:
     """After training: probabilities, horizons, a 24 h series, transitions and quality."""
-    await _trained_home(hass, freezer)
     probability = hass.states.get("sensor.living_room_occupancy_probability")
     assert probability is not None
-    assert 0 <= float(probability.state) <= 100
+    assert float(probability.state) > 80
     forecast = probability.attributes["forecast"]
     assert len(forecast) == 96
-    assert all(0 <= point["probability"] <= 100 for point in forecast)
-    first = dt_util.parse_datetime(forecast[0]["datetime"])
-    assert first is not None and timedelta(0) < first - dt_util.utcnow() <= timedelta(minutes=15)
-    for minutes in (30, 60, 120):
-        state = hass.states.get(f"sensor.living_room_occupancy_in_{minutes}_min")
-        assert state is not None and 0 <= float(state.state) <= 100
-    # 22:00 Pacific: the living room empties by 23:00 and fills again tomorrow evening.
+    times = [dt_util.parse_datetime(point["datetime"]) for point in forecast]
+    assert times[0] == dt_util.utcnow() + timedelta(minutes=15)
+    assert all(b - a == timedelta(minutes=15) for a, b in itertools.pairwise(times))
+    # Wednesday: the room stays empty through the night and the working day, then is used
+    # from 18:00 (a quarter of an hour either side of the routine's edges is left out).
+    by_time = dict(zip(times, (point["probability"] for point in forecast), strict=True))
+    night_and_day = [p for t, p in by_time.items() if _local(23, 30) <= t <= _local(17, 30, 1)]
+    evening = [p for t, p in by_time.items() if _local(18, 30, 1) <= t <= _local(21, 45, 1)]
+    assert len(night_and_day) == 73 and max(night_and_day) < 20
+    assert len(evening) == 14 and min(evening) > 70
+    assert _number(hass, "sensor.living_room_occupancy_in_30_min") > 60
+    assert _number(hass, "sensor.living_room_occupancy_in_120_min") < 20
+    # It empties at 23:00 and fills again at 18:00 tomorrow.
     departure = hass.states.get("sensor.living_room_next_departure")
     arrival = hass.states.get("sensor.living_room_next_arrival")
     assert departure is not None and arrival is not None
     leaves = dt_util.parse_datetime(departure.state)
     comes = dt_util.parse_datetime(arrival.state)
     assert leaves is not None and comes is not None
-    assert dt_util.as_local(leaves).hour in (22, 23, 0)
-    assert dt_util.as_local(comes).hour in (17, 18, 19)
-    assert 0 <= arrival.attributes["confidence"] <= 100
+    assert abs(leaves - _local(23)) <= timedelta(minutes=10)
+    assert abs(comes - _local(18, days=1)) <= timedelta(minutes=10)
+    assert departure.attributes["confidence"] > 60
+    assert arrival.attributes["confidence"] > 60
     quality = hass.states.get("sensor.living_room_prediction_quality")
-    assert quality is not None and float(quality.state) > 80
-    assert quality.attributes["days_evaluated"] >= 1
-    assert 0 <= quality.attributes["brier_score"] <= 0.25
+    assert quality is not None and float(quality.state) > 95
+    assert quality.attributes["days_evaluated"] == 5  # walk-forward: the kept days after 3
+    assert quality.attributes["brier_score"] < 0.03
     home = hass.states.get("binary_sensor.test_home_occupancy")
     assert home is not None and home.state == STATE_ON  # person.alex is home
     assert home.attributes["probability"] == 100.0
 
 
+@pytest.mark.freeze_time(SMALL_HOURS)
+@pytest.mark.usefixtures("trained_home")
 async def test_motion_raises_occupancy_at_once(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """In the small hours the zone is empty; motion moves it at once, and sustained, occupies it."""
-    await _trained_home(hass, freezer, at="2026-11-04 12:00:00+00:00")  # 04:00 Pacific
-    await _tick(hass, freezer)
+    await tick(hass, freezer)
     state = hass.states.get("binary_sensor.living_room_occupancy")
     assert state.state == STATE_OFF
     quiet = state.attributes["probability"]
+    assert quiet < 5
     freezer.tick(timedelta(seconds=20))
     hass.states.async_set(MOTION, "on", {"device_class": "motion"})
     await hass.async_block_till_done()
     first = hass.states.get("binary_sensor.living_room_occupancy").attributes["probability"]
-    assert first >= 30 > quiet  # pushed without waiting for the slot to end
-    await _tick(hass, freezer)
+    assert 30 <= first < 50  # pushed without waiting for the slot to end, not yet occupied
+    await tick(hass, freezer)
     state = hass.states.get("binary_sensor.living_room_occupancy")
     assert state.state == STATE_ON
     assert state.attributes["probability"] > first
 
 
+@pytest.mark.freeze_time(SMALL_HOURS)
 async def test_home_without_presence_follows_its_zones(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """No trackers: the home learns from its zones and is occupied when one of them is."""
-    freezer.move_to("2026-11-04 12:00:00+00:00")
     set_home_states(hass)
-    await learn(hass, make_entry(data={}), _zone_history)
+    await learn(hass, make_entry(data={}), zone_routine_history)
     assert hass.states.get("binary_sensor.test_home_occupancy").state == STATE_OFF
+    # Empty at 04:00, it expects someone when the living room is next used (18:00).
+    arrival = dt_util.parse_datetime(hass.states.get("sensor.test_home_next_arrival").state)
+    assert arrival is not None and abs(arrival - _local(18)) <= timedelta(minutes=10)
     hass.states.async_set(MOTION, "on", {"device_class": "motion"})
-    await _tick(hass, freezer)
+    await tick(hass, freezer)
     assert hass.states.get("binary_sensor.test_home_occupancy").state == STATE_ON
-    assert hass.states.get("sensor.test_home_next_arrival") is not None
 
 
 async def test_zone_without_evidence_has_no_occupancy_entities(hass: HomeAssistant) -> None:
@@ -197,7 +148,7 @@ async def test_zone_without_evidence_has_no_occupancy_entities(hass: HomeAssista
     assert hass.states.get("binary_sensor.living_room_occupancy") is None
     assert hass.states.get("switch.living_room_occupancy_lighting") is None
     assert hass.states.get("binary_sensor.test_home_occupancy") is None
-    assert hass.states.get("sensor.living_room_learning_status") is not None
+    assert hass.states.get("sensor.living_room_learning_status").state == "collecting"
 
 
 async def _predict(hass: HomeAssistant, **data: Any) -> dict[str, Any]:
@@ -208,9 +159,10 @@ async def _predict(hass: HomeAssistant, **data: Any) -> dict[str, Any]:
     return response
 
 
-async def test_prediction_action(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+@pytest.mark.freeze_time(EVENING)
+@pytest.mark.usefixtures("trained_home")
+async def test_prediction_action(hass: HomeAssistant) -> None:
     """The action returns now, horizons, transitions and the series for the asked range."""
-    await _trained_home(hass, freezer)
     home = await _predict(hass)
     assert home["zone"] == "Test home"
     assert home["occupied"] is True
@@ -220,15 +172,16 @@ async def test_prediction_action(hass: HomeAssistant, freezer: FrozenDateTimeFac
     end = start + timedelta(hours=2)
     zone = await _predict(hass, zone="living room", start=start.isoformat(), end=end.isoformat())
     assert zone["zone"] == "Living room"
-    assert 23 <= len(zone["forecast"]) <= 25
     times = [dt_util.parse_datetime(p["datetime"]) for p in zone["forecast"]]
-    assert all(t is not None and start <= t <= end for t in times)
-    assert zone["next_departure"]["confidence"] >= 0
+    assert times == [start + timedelta(minutes=5 * k) for k in range(25)]  # both ends included
+    # 23:00-01:00: the room empties at 23:00.
+    probabilities = [p["probability"] for p in zone["forecast"]]
+    assert probabilities[0] > 50 and max(probabilities[3:]) < 20
+    assert zone["next_departure"]["confidence"] > 60
 
 
-async def test_prediction_action_validates(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
+@pytest.mark.freeze_time(EVENING)
+async def test_prediction_action_validates(hass: HomeAssistant) -> None:
     """Bad ranges, unknown zones and untrained zones are translated validation errors."""
     set_home_states(hass)
     await setup_entry(hass, make_entry())
@@ -236,7 +189,7 @@ async def test_prediction_action_validates(
         await _predict(hass, zone="Living room")
     assert err.value.translation_key == "no_prediction"
     await hass.config_entries.async_unload(hass.config_entries.async_entries(DOMAIN)[0].entry_id)
-    await _trained_home(hass, freezer)
+    await learn(hass, make_entry(), routine_history)
     now = dt_util.utcnow()
     for start, end in (
         (now + timedelta(hours=2), now + timedelta(hours=1)),
@@ -250,15 +203,16 @@ async def test_prediction_action_validates(
     assert err.value.translation_key == "zone_not_found"
 
 
+@pytest.mark.freeze_time(SMALL_HOURS)
+@pytest.mark.usefixtures("trained_home")
 async def test_occupancy_lighting(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
     """On arrival in the dark the lights go on; by hand pauses; a vacancy turns them off."""
-    await _trained_home(hass, freezer, at="2026-11-04 12:00:00+00:00")  # 04:00 Pacific
     turn_on = async_mock_service(hass, "light", "turn_on")
     turn_off = async_mock_service(hass, "light", "turn_off")
     switch = "switch.living_room_occupancy_lighting"
     assert hass.states.get(switch).state == STATE_OFF  # opt-in
     await hass.services.async_call("switch", "turn_on", {"entity_id": switch}, blocking=True)
-    await _tick(hass, freezer)
+    await tick(hass, freezer)
     with patch("custom_components.iot_ml.lighting.is_up", return_value=False):
         hass.states.async_set(MOTION, "on", {"device_class": "motion"})
         await hass.async_block_till_done()
@@ -275,7 +229,7 @@ async def test_occupancy_lighting(hass: HomeAssistant, freezer: FrozenDateTimeFa
     hass.states.async_set("light.living", "on", context=Context())
     hass.states.async_set(MOTION, "off", {"device_class": "motion"})
     for _ in range(36):
-        await _tick(hass, freezer)
+        await tick(hass, freezer)
         if turn_off:
             break
     assert [c.data["entity_id"] for c in turn_off] == [["light.living"]]
@@ -284,21 +238,20 @@ async def test_occupancy_lighting(hass: HomeAssistant, freezer: FrozenDateTimeFa
     assert attributes["last_action"] == "turned_off"
 
 
+@pytest.mark.freeze_time(SMALL_HOURS)
 async def test_lighting_waits_for_dark_and_stays_off_when_switched_off(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, trained_home: MockConfigEntry
 ) -> None:
     """Bright rooms are left alone (illuminance decides), and so is everything when off."""
-    await _trained_home(hass, freezer, at="2026-11-04 12:00:00+00:00")
     turn_on = async_mock_service(hass, "light", "turn_on")
     hass.states.async_set(
         "sensor.living_illuminance",
         "400",
         {"device_class": "illuminance", "unit_of_measurement": "lx"},
     )
-    entry = hass.config_entries.async_entries(DOMAIN)[0]
-    subentry = next(iter(entry.subentries.values()))
+    subentry = next(iter(trained_home.subentries.values()))
     hass.config_entries.async_update_subentry(
-        entry,
+        trained_home,
         subentry,
         data={
             **LIVING_ZONE,
@@ -311,7 +264,7 @@ async def test_lighting_waits_for_dark_and_stays_off_when_switched_off(
     await hass.async_block_till_done()
     switch = "switch.living_room_occupancy_lighting"
     await hass.services.async_call("switch", "turn_on", {"entity_id": switch}, blocking=True)
-    await _tick(hass, freezer)
+    await tick(hass, freezer)
     hass.states.async_set(MOTION, "on", {"device_class": "motion"})
     await hass.async_block_till_done()
     assert hass.states.get(switch).attributes["dark"] is False
@@ -322,15 +275,15 @@ async def test_lighting_waits_for_dark_and_stays_off_when_switched_off(
     assert hass.states.get(switch).attributes["paused"] is False
 
 
+@pytest.mark.freeze_time(SMALL_HOURS)
 async def test_home_with_silent_trackers_follows_its_zones(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """Trackers configured but never known: the home learns and reads from its zones instead."""
-    freezer.move_to("2026-11-04 12:00:00+00:00")
     set_home_states(hass)
     hass.states.async_set("person.alex", "unknown")
-    await learn(hass, make_entry(), _zone_history)
+    await learn(hass, make_entry(), zone_routine_history)
     assert hass.states.get("binary_sensor.test_home_occupancy").state == STATE_OFF
     hass.states.async_set(MOTION, "on", {"device_class": "motion"})
-    await _tick(hass, freezer)
+    await tick(hass, freezer)
     assert hass.states.get("binary_sensor.test_home_occupancy").state == STATE_ON
