@@ -527,7 +527,7 @@ async def test_add_zone_with_area_prefill(hass: HomeAssistant) -> None:
     assert device is not None
     assert device.name == "Living"
     assert zone.subentry_id in entry.runtime_data.zones
-    assert hass.states.get("sensor.living_learning_status") is not None
+    assert hass.states.get("sensor.living_learning_status").state == "collecting"
 
 
 async def test_add_zone_area_without_climate(hass: HomeAssistant) -> None:

@@ -45,7 +45,9 @@ async def test_setup_creates_devices_and_status(
     state = hass.states.get("sensor.living_room_learning_status")
     assert state is not None
     assert state.state == "collecting"
-    assert state.attributes["samples"] >= 0
+    # Seeded from the current states: one sample for each of the zone's 7 channels.
+    assert state.attributes["samples"] == 7
+    assert state.attributes["days_of_history"] == 0.0
     assert await hass.config_entries.async_unload(mock_entry.entry_id)
     assert mock_entry.state is ConfigEntryState.NOT_LOADED
     assert DOMAIN in hass.services.async_services()

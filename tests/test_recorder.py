@@ -14,7 +14,6 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 
 from custom_components.iot_ml import history as iot_history
-from custom_components.iot_ml.const import HOME_KEY
 
 from .conftest import make_entry, set_home_states, setup_entry
 
@@ -69,16 +68,18 @@ async def test_bootstrap_reads_recorded_history(hass: HomeAssistant) -> None:
     status = learner.status(dt_util.utcnow().timestamp())
     assert status.days_of_history == pytest.approx(3, abs=0.1)
     motion = status.channels["binary_sensor.living_motion"]
-    assert motion.samples >= 70
-    assert motion.coverage > 0.4  # 3 of the 7 kept days
+    # 72 hourly changes, and the current state on top.
+    assert motion.samples == 73
+    assert motion.coverage == pytest.approx(3 / 7, abs=0.01)  # 3 of the 7 kept days
     temperature = learner.buffers["sensor.living_temperature"].window(
         learner.end_slot() or 0, 288 * 2
     )
     finite = temperature[~(temperature != temperature)]
     assert finite.min() > 19.9 and finite.max() < 21.5  # 68..70.3 °F
-    # Trained after the bootstrap, and ready with three days of data.
-    assert coordinator.data["zone0"].state.value == "ready"
-    assert coordinator.data[HOME_KEY].state.value in ("ready", "collecting")
+    # Trained after the bootstrap, and ready with three days of data; the home's tracker and
+    # outdoor sensor have only their current states: nothing to learn from yet.
+    assert hass.states.get("sensor.living_room_learning_status").state == "ready"
+    assert hass.states.get("sensor.test_home_learning_status").state == "collecting"
 
 
 async def test_history_reads_use_recorder_executor(hass: HomeAssistant) -> None:
@@ -130,7 +131,8 @@ async def test_statistics_extend_history(hass: HomeAssistant) -> None:
     await setup_entry(hass, entry)
     learner = entry.runtime_data.zones["zone0"].learner
     status = learner.status(dt_util.utcnow().timestamp())
-    assert status.channels["sensor.living_temperature"].coverage > 0.5
+    # Four days of hourly means, from six days ago: 4 of the 7 kept days.
+    assert status.channels["sensor.living_temperature"].coverage == pytest.approx(4 / 7, abs=0.01)
     assert status.days_of_history == pytest.approx(6, abs=0.1)
     window = learner.buffers["sensor.living_temperature"].window(learner.end_slot() or 0, 7 * 288)
     values = window[window == window]

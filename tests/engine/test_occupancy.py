@@ -191,7 +191,7 @@ def test_next_arrival_within_15_minutes() -> None:
     assert fc.next_arrival is not None
     truth = end + 17 * SLOTS_PER_HOUR + 6
     assert abs(fc.next_arrival.slot - truth) * 5 <= 15
-    assert 0 < fc.next_arrival.confidence <= 1
+    assert 0.5 < fc.next_arrival.confidence <= 1
     assert fc.next_departure is not None  # next morning
     assert abs(fc.next_departure.slot - (end + SLOTS_PER_DAY + 8 * SLOTS_PER_HOUR)) * 5 <= 15
     assert set(fc.horizons) == {30, 60, 120} and len(fc.series) == SLOTS_PER_DAY

@@ -105,7 +105,8 @@ def test_minutes_to_reach_and_latest_start(model: ThermalModel) -> None:
     assert model.latest_start(state, 20.0, START) is None
     assert model.latest_start(state, 15.0, START) == START
     floored = model.latest_start(state, 20.0, arrival + 6 * SLOTS_PER_HOUR, floor=17.0)
-    assert floored is not None
+    later = arrival + 6 * SLOTS_PER_HOUR
+    assert floored is not None and later - 20 <= floored <= later - 12  # held at 17 C till then
 
 
 def test_gaps_do_not_break_fitting() -> None:
