@@ -188,7 +188,7 @@ async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    await entry.runtime_data.bootstrapped.wait()
+    await entry.runtime_data.coordinator.bootstrapped.wait()
     await hass.async_block_till_done()
 
 
@@ -274,10 +274,10 @@ async def learn(
     """Set ``entry`` up, give its learners ``histories(now)`` (by learner key) instead of what
     they collected, and train them with the train action."""
     await setup_entry(hass, entry)
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     now = dt_util.utcnow().timestamp()
     for key, history in histories(now).items():
-        learner = coordinator.zones[key].learner
+        learner = coordinator.household.zones[key].learner
         learner.forget()
         learner.load_history(history, now)
     await hass.services.async_call(
@@ -351,7 +351,7 @@ async def watched_home(
     times = np.arange(now - 10 * 86400, now, 600.0)
     rng = np.random.default_rng(5)
     values = 20.5 + np.sin(2 * math.pi * times / 86400) + rng.normal(0, 0.1, len(times))
-    learner = entry.runtime_data.zones["zone0"].learner
+    learner = entry.runtime_data.coordinator.household.zones["zone0"].learner
     learner.learn_anomaly_history({WATCHED_TEMPERATURE: Series(times, values)})
     return entry
 

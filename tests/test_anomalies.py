@@ -7,6 +7,7 @@ from homeassistant.components import persistent_notification
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
@@ -135,7 +136,7 @@ def _activity(zone: str, start: float) -> AnomalyEvent:
 @pytest.mark.freeze_time(SMALL_HOURS)
 async def test_security_alerts(hass: HomeAssistant, watched_home: MockConfigEntry) -> None:
     """Unusual activity notifies every target once per ten minutes; the phone's answer teaches."""
-    coordinator: IotMlCoordinator = watched_home.runtime_data
+    coordinator: IotMlCoordinator = watched_home.runtime_data.coordinator
     notifications: list[tuple[str, dict[str, persistent_notification.Notification]]] = []
 
     @callback
@@ -146,13 +147,15 @@ async def test_security_alerts(hass: HomeAssistant, watched_home: MockConfigEntr
     send = async_mock_service(hass, "notify", "send_message")
     phone = async_mock_service(hass, "notify", "mobile_app_phone")
     now = dt_util.utcnow().timestamp()
-    coordinator._dispatch("zone0", [_activity("zone0", now)])  # switched off: nothing
+    async_dispatcher_send(
+        hass, coordinator.anomaly_signal, "zone0", _activity("zone0", now)
+    )  # switched off: nothing
     await hass.async_block_till_done()
     assert not send and not phone
     await hass.services.async_call(
         "switch", "turn_on", {"entity_id": "switch.test_home_security_alerts"}, blocking=True
     )
-    coordinator._dispatch("zone0", [_activity("zone0", now)])
+    async_dispatcher_send(hass, coordinator.anomaly_signal, "zone0", _activity("zone0", now))
     await hass.async_block_till_done()
     episode_id = f"zone0:activity:unusual_activity:{int(now)}"
     title = "Unusual activity: Living room"
@@ -169,7 +172,9 @@ async def test_security_alerts(hass: HomeAssistant, watched_home: MockConfigEntr
     ]
     shown = notifications[0][1][f"{DOMAIN}_{episode_id}"]
     assert (shown["title"], shown["message"]) == (title, message)
-    coordinator._dispatch("zone0", [_activity("zone0", now + 60)])  # within ten minutes
+    async_dispatcher_send(
+        hass, coordinator.anomaly_signal, "zone0", _activity("zone0", now + 60)
+    )  # within ten minutes
     await hass.async_block_till_done()
     assert len(send) == 1
     assert len(notifications) == 1
@@ -200,24 +205,28 @@ async def test_home_watches_all_zones_activity(
     """The home learns the activity of all zones together (warmed on their history) and has
     its own anomaly entities for unusual (in)activity."""
     from custom_components.iot_ml.const import HOME_KEY
+    from custom_components.iot_ml.engine.household import warm_home_activity
 
     set_home_states(hass)
     entry = make_entry()
     await setup_entry(hass, entry)
-    coordinator: IotMlCoordinator = entry.runtime_data
-    home = coordinator.zones[HOME_KEY].learner.anomalies.activity
+    coordinator: IotMlCoordinator = entry.runtime_data.coordinator
+    home = coordinator.household.zones[HOME_KEY].learner.anomalies.activity
     assert home is not None and home.config.inactivity  # the zones' detectors leave it out
-    zone = coordinator.zones["zone0"].learner
+    zone = coordinator.household.zones["zone0"].learner
     assert zone.anomalies.activity is not None and not zone.anomalies.activity.config.inactivity
     home.first_ts = None  # as before any history
     now = dt_util.utcnow().timestamp()
     zone.forget()
     zone.load_history(routine_history(now)["zone0"], now)
-    coordinator._learn_home_activity()
-    assert home.first_ts is not None
+    warm = coordinator.household.home_activity_history()
+    assert warm is not None
+    coordinator.household.install(HOME_KEY, warm_home_activity(*warm))
+    home = coordinator.household.zones[HOME_KEY].learner.anomalies.activity
+    assert home is not None and home.first_ts is not None
     assert home.rate(now + 15 * 3600) > home.rate(now)  # 19:00 local (busy) vs 04:00 (quiet)
-    slot = coordinator.zones[HOME_KEY].last_activity_slot
+    slot = coordinator.household.zones[HOME_KEY].last_activity_slot
     await tick(hass, freezer)
-    assert coordinator.zones[HOME_KEY].last_activity_slot != slot
+    assert coordinator.household.zones[HOME_KEY].last_activity_slot != slot
     assert hass.states.get("binary_sensor.test_home_anomaly").state == STATE_OFF
     assert hass.states.get("event.test_home_anomaly").state == STATE_UNKNOWN  # nothing fired

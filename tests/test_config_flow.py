@@ -423,7 +423,7 @@ async def test_reconfigure(hass: HomeAssistant) -> None:
     assert entry.data == {CONF_PRESENCE: ["person.alex", "person.kim"]}
     assert entry.options == HOME_OPTIONS
     # Reloaded: the new coordinator reads presence from both people.
-    assert {s.entity_id for s in entry.runtime_data.zones["home"].sources} >= {
+    assert {s.entity_id for s in entry.runtime_data.coordinator.ingest.sources["home"]} >= {
         "person.alex",
         "person.kim",
     }
@@ -434,7 +434,7 @@ async def test_options_flow(hass: HomeAssistant) -> None:
     set_home_states(hass)
     entry = make_entry()
     await setup_entry(hass, entry)
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "init"
@@ -471,9 +471,9 @@ async def test_options_flow(hass: HomeAssistant) -> None:
     await hass.async_block_till_done()
     assert entry.options == new
     assert entry.data == HOME_DATA
-    assert entry.runtime_data is not coordinator
-    assert entry.runtime_data.home.training_time.hour == 2
-    assert entry.runtime_data.home.notify_services == ("notify.mobile_app_phone",)
+    assert entry.runtime_data.coordinator is not coordinator
+    assert entry.runtime_data.coordinator.home.training_time.hour == 2
+    assert entry.runtime_data.coordinator.home.notify_services == ("notify.mobile_app_phone",)
 
 
 # -- zones (subentries): adding ----------------------------------------------------------------
@@ -526,7 +526,9 @@ async def test_add_zone_with_area_prefill(hass: HomeAssistant) -> None:
     )
     assert device is not None
     assert device.name == "Living"
-    assert zone.subentry_id in entry.runtime_data.zones
+    assert zone.subentry_id in entry.runtime_data.coordinator.household.zones
+    await entry.runtime_data.coordinator.bootstrapped.wait()
+    await hass.async_block_till_done()
     assert hass.states.get("sensor.living_learning_status").state == "collecting"
 
 
@@ -786,7 +788,7 @@ async def test_reconfigure_zone(hass: HomeAssistant) -> None:
     }
     assert entry.subentries["zone1"].data == other
     # Reloaded with the new name.
-    assert entry.runtime_data.zones["zone0"].name == "Lounge"
+    assert entry.runtime_data.coordinator.zone_name("zone0") == "Lounge"
 
 
 async def test_reconfigure_zone_keeps_own_name(hass: HomeAssistant) -> None:

@@ -54,7 +54,7 @@ async def test_live_updates_fill_slots(hass: HomeAssistant, freezer: FrozenDateT
     """Live state changes land in the zone's 5-minute slots, in canonical units."""
     entry = await _start_home(hass, freezer)
     await _run_live(hass, freezer, 60)
-    learner = entry.runtime_data.zones["zone0"].learner
+    learner = entry.runtime_data.coordinator.household.zones["zone0"].learner
     end = learner.end_slot()
     assert end is not None
     motion = learner.buffers["binary_sensor.living_motion"].window(end, 10)
@@ -73,8 +73,8 @@ async def test_learned_state_survives_reload(
     """Buffers, counters and profiles come back after an unload/setup cycle."""
     entry = await _start_home(hass, freezer)
     await _run_live(hass, freezer, 120)
-    await entry.runtime_data.async_train()
-    before = entry.runtime_data.zones["zone0"].learner
+    await entry.runtime_data.coordinator.async_train()
+    before = entry.runtime_data.coordinator.household.zones["zone0"].learner
     saved_values = before.buffers["sensor.living_temperature"].values.copy()
     saved_samples = dict(before.samples)
     assert before.profiles
@@ -83,12 +83,12 @@ async def test_learned_state_survives_reload(
 
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    after = entry.runtime_data.zones["zone0"].learner
+    after = entry.runtime_data.coordinator.household.zones["zone0"].learner
     np.testing.assert_array_equal(after.buffers["sensor.living_temperature"].values, saved_values)
     assert dict(after.samples) == saved_samples
     assert set(after.profiles) == set(before.profiles)
     assert after.trained_at == before.trained_at
-    await entry.runtime_data.bootstrapped.wait()
+    await entry.runtime_data.coordinator.bootstrapped.wait()
 
 
 async def test_corrupt_arrays_raise_repair_and_relearn(hass: HomeAssistant) -> None:
@@ -126,7 +126,9 @@ async def test_malformed_state_is_relearned(hass: HomeAssistant, stored: dict) -
         await setup_entry(hass, entry)
     assert entry.state is ConfigEntryState.LOADED
     assert ir.async_get(hass).async_get_issue(DOMAIN, f"corrupt_state_{entry.entry_id}")
-    assert entry.runtime_data.zones["zone0"].learner.trained_at is not None  # retrained
+    assert (
+        entry.runtime_data.coordinator.household.zones["zone0"].learner.trained_at is not None
+    )  # retrained
 
 
 async def test_newer_storage_version_is_treated_as_corrupt(
@@ -160,7 +162,7 @@ async def test_garbage_states_become_counted_gaps(
     freezer.tick(timedelta(minutes=10))
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
-    gaps = entry.runtime_data.zones["zone0"].learner.gaps
+    gaps = entry.runtime_data.coordinator.household.zones["zone0"].learner.gaps
     assert gaps["sensor.living_co2"][GapReason.UNAVAILABLE] == 1
     assert gaps["sensor.living_co2"][GapReason.UNKNOWN] == 1
     assert gaps["sensor.living_co2"][GapReason.INVALID] == len(GARBAGE) - 2
@@ -174,7 +176,7 @@ async def test_unit_change_is_converted_or_gapped(
 ) -> None:
     """°F converts to °C; a unit that cannot convert to the channel's unit becomes a gap."""
     entry = await _start_home(hass, freezer)
-    learner = entry.runtime_data.zones["zone0"].learner
+    learner = entry.runtime_data.coordinator.household.zones["zone0"].learner
     hass.states.async_set("sensor.living_temperature", "77", {"unit_of_measurement": "°F"})
     await hass.async_block_till_done()
     assert learner.buffers["sensor.living_temperature"].held == pytest.approx(25.0)
@@ -188,7 +190,7 @@ async def test_removed_entity_is_a_gap(hass: HomeAssistant) -> None:
     entry = await _start_home(hass)
     hass.states.async_remove("sensor.living_co2")
     await hass.async_block_till_done()
-    learner = entry.runtime_data.zones["zone0"].learner
+    learner = entry.runtime_data.coordinator.household.zones["zone0"].learner
     assert learner.gaps["sensor.living_co2"][GapReason.UNAVAILABLE] == 1
 
 
@@ -203,7 +205,9 @@ async def test_clock_jump_back_is_counted(
     freezer.move_to("2026-11-02 09:00:00+00:00")
     hass.states.async_set("sensor.living_co2", "800", {"unit_of_measurement": "ppm"})
     await hass.async_block_till_done()
-    buffer = entry.runtime_data.zones["zone0"].learner.buffers["sensor.living_co2"]
+    buffer = entry.runtime_data.coordinator.household.zones["zone0"].learner.buffers[
+        "sensor.living_co2"
+    ]
     assert buffer.clock_jumps == 1
     assert buffer.held == 800.0
 
@@ -223,15 +227,15 @@ async def test_daily_training_and_periodic_save(
 ) -> None:
     """Training runs at the configured time; state is saved hourly and on stop."""
     entry = await _start_home(hass, freezer)
-    coordinator = entry.runtime_data
-    first = coordinator.zones["zone0"].learner.trained_at
-    next_training = coordinator.next_training()
+    coordinator = entry.runtime_data.coordinator
+    first = coordinator.household.zones["zone0"].learner.trained_at
+    next_training = coordinator.training.next_run()
     assert next_training > dt_util.now()
     with patch.object(coordinator.store, "async_save", wraps=coordinator.store.async_save) as save:
         freezer.move_to(next_training + timedelta(seconds=1))
         async_fire_time_changed(hass)
         await hass.async_block_till_done(wait_background_tasks=True)
-        assert coordinator.zones["zone0"].learner.trained_at != first
+        assert coordinator.household.zones["zone0"].learner.trained_at != first
         assert save.call_count >= 1
         save.reset_mock()
         freezer.tick(timedelta(hours=1, seconds=1))
@@ -242,8 +246,7 @@ async def test_daily_training_and_periodic_save(
         hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
         await hass.async_block_till_done()
         assert save.call_count == 1
-    # The one-time stop listener is not removed again once it has fired (HA logs an error).
-    assert coordinator._stop_listener is None
+    # The stop listener is a plain one: unloading after a stop removes it without an error.
     assert await hass.config_entries.async_unload(entry.entry_id)
 
 
@@ -253,7 +256,7 @@ async def test_home_without_zones_or_sources(hass: HomeAssistant) -> None:
     await setup_entry(hass, entry)
     state = hass.states.get("sensor.test_home_learning_status")
     assert state is not None and state.state == "collecting"
-    assert HOME_KEY in entry.runtime_data.data
+    assert HOME_KEY in entry.runtime_data.coordinator.data
 
 
 async def test_stop_mid_bootstrap_keeps_what_was_read(
@@ -279,15 +282,15 @@ async def test_stop_mid_bootstrap_keeps_what_was_read(
 
     entry = make_entry()
     entry.add_to_hass(hass)
-    with patch("custom_components.iot_ml.coordinator.async_read_history", read_history):
+    with patch("custom_components.iot_ml.ingest.async_read_history", read_history):
         assert await hass.config_entries.async_setup(entry.entry_id)
         await blocked.wait()
-        coordinator = entry.runtime_data
+        coordinator = entry.runtime_data.coordinator
         assert not coordinator.bootstrapped.is_set()
         with patch.object(
             coordinator.store, "async_save", wraps=coordinator.store.async_save
         ) as save:
             assert await hass.config_entries.async_unload(entry.entry_id)
         saved = save.call_args.args[0]
-    home = saved.learners[HOME_KEY]["channels"]["person.alex"]
+    home = saved.zones[HOME_KEY][0]["channels"]["person.alex"]
     assert home["end_slot"] is not None and home["samples"] == len(times)

@@ -63,8 +63,8 @@ async def test_bootstrap_reads_recorded_history(hass: HomeAssistant) -> None:
     await async_wait_recording_done(hass)
     entry = make_entry()
     await setup_entry(hass, entry)
-    coordinator = entry.runtime_data
-    learner = coordinator.zones["zone0"].learner
+    coordinator = entry.runtime_data.coordinator
+    learner = coordinator.household.zones["zone0"].learner
     status = learner.status(dt_util.utcnow().timestamp())
     assert status.days_of_history == pytest.approx(3, abs=0.1)
     motion = status.channels["binary_sensor.living_motion"]
@@ -129,7 +129,7 @@ async def test_statistics_extend_history(hass: HomeAssistant) -> None:
     await async_wait_recording_done(hass)
     entry = make_entry()
     await setup_entry(hass, entry)
-    learner = entry.runtime_data.zones["zone0"].learner
+    learner = entry.runtime_data.coordinator.household.zones["zone0"].learner
     status = learner.status(dt_util.utcnow().timestamp())
     # Four days of hourly means, from six days ago: 4 of the 7 kept days.
     assert status.channels["sensor.living_temperature"].coverage == pytest.approx(4 / 7, abs=0.01)

@@ -48,7 +48,7 @@ async def test_missing_entity_issue_and_fix(hass: HomeAssistant) -> None:
     assert "binary_sensor.gone" not in entry.subentries["zone0"].data[CONF_EVIDENCE]
     assert "binary_sensor.living_motion" in entry.subentries["zone0"].data[CONF_EVIDENCE]
     # After the reload the issue is gone.
-    await entry.runtime_data.bootstrapped.wait()
+    await entry.runtime_data.coordinator.bootstrapped.wait()
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
 
 

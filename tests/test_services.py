@@ -96,15 +96,17 @@ async def test_reset_forgets_and_relearns(hass: HomeAssistant) -> None:
     set_home_states(hass)
     entry = make_entry()
     await setup_entry(hass, entry)
-    coordinator = entry.runtime_data
-    learner = coordinator.zones["zone0"].learner
+    coordinator = entry.runtime_data.coordinator
+    learner = coordinator.household.zones["zone0"].learner
     assert learner.trained_at is not None
     await hass.services.async_call(
         DOMAIN, "reset", {"zone": "Living room", "relearn_history": False}, blocking=True
     )
     assert learner.trained_at is None
     assert learner.samples.total() == 0
-    assert coordinator.zones["home"].learner.trained_at is not None  # other zones untouched
+    assert (
+        coordinator.household.zones["home"].learner.trained_at is not None
+    )  # other zones untouched
     await hass.services.async_call(DOMAIN, "reset", {}, blocking=True)
     await coordinator.bootstrapped.wait()
     await hass.async_block_till_done(wait_background_tasks=True)

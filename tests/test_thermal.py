@@ -192,7 +192,7 @@ async def test_arrival_threshold_is_learned_and_kept(
     from custom_components.iot_ml.engine.climate.tuning import THRESHOLDS
 
     entry = thermal_home
-    learner = entry.runtime_data.zones["zone0"].learner
+    learner = entry.runtime_data.coordinator.household.zones["zone0"].learner
     assert learner.arrival_threshold in THRESHOLDS
     # With presence trackers, one threshold while someone is home and one while nobody is.
     assert learner.home_thresholds is not None
@@ -202,7 +202,7 @@ async def test_arrival_threshold_is_learned_and_kept(
     copy = type(learner)(list(learner.channels.values()), 7, learner.tz)
     copy.import_state(meta, arrays)
     assert copy.home_thresholds == learner.home_thresholds
-    assert entry.runtime_data._home_occupied() == 1.0  # person.alex is home
+    assert entry.runtime_data.coordinator.household.home_occupied() == 1.0  # person.alex is home
 
 
 @pytest.mark.freeze_time(SMALL_HOURS)
@@ -211,7 +211,7 @@ async def test_thermal_model_updates_online(
 ) -> None:
     """Between nightly refits the model folds in new hours of data as they close."""
     entry = thermal_home
-    learner = entry.runtime_data.zones["zone0"].learner
+    learner = entry.runtime_data.coordinator.household.zones["zone0"].learner
     assert learner.thermal is not None
     before = learner.thermal.stats_slot
     temperature = 20.5
@@ -243,7 +243,7 @@ async def test_window_contact_turns_smart_climate_off(
         entry, subentry, data={**LIVING_ZONE, "window_entities": ["binary_sensor.living_window"]}
     )
     await hass.async_block_till_done()
-    await entry.runtime_data.bootstrapped.wait()  # reloaded with the window contact
+    await entry.runtime_data.coordinator.bootstrapped.wait()  # reloaded with the window contact
     modes = async_mock_service(hass, "climate", "set_hvac_mode")
     async_mock_service(hass, "climate", "set_temperature")
     switch = "switch.living_room_smart_climate"

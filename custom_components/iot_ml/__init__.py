@@ -6,7 +6,7 @@ from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN, PLATFORMS
-from .coordinator import IotMlConfigEntry, IotMlCoordinator
+from .coordinator import IotMlConfigEntry, IotMlCoordinator, IotMlRuntimeData
 from .repairs import async_check_missing_entities
 from .services import async_setup_services
 
@@ -24,7 +24,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: IotMlConfigEntry) -> boo
     coordinator = IotMlCoordinator(hass, entry)
     await coordinator.async_restore()
     await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data = coordinator
+    entry.runtime_data = IotMlRuntimeData(coordinator)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     coordinator.async_start()
 
@@ -51,7 +51,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: IotMlConfigEntry) -> boo
 
 async def async_unload_entry(hass: HomeAssistant, entry: IotMlConfigEntry) -> bool:
     """Save what was learned and unload the platforms."""
-    await entry.runtime_data.async_stop()
+    await entry.runtime_data.coordinator.async_stop()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 

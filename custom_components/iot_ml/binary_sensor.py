@@ -37,7 +37,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add an occupancy sensor to the home and to each zone with occupancy evidence."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     home: list[IotMlEntity] = []
     if coordinator.learns_occupancy(HOME_KEY):
         home.append(IotMlOccupancySensor(coordinator, HOME_KEY, OCCUPANCY))

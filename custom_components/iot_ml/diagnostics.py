@@ -9,8 +9,8 @@ from homeassistant.core import HomeAssistant
 
 from .const import CONF_PRESENCE
 from .coordinator import IotMlConfigEntry
-from .engine.core.types import Role
-from .runtime import ZoneSnapshot
+from .engine.core import Role
+from .engine.household import ZoneSnapshot
 
 REDACTED = "**REDACTED**"
 
@@ -44,23 +44,22 @@ async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: IotMlConfigEntry
 ) -> dict[str, Any]:
     """What an issue report needs: settings, zones, coverage and gaps per channel."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     zones: dict[str, Any] = {}
-    for key, runtime in coordinator.zones.items():
+    for key, zone in coordinator.household.zones.items():
         snapshot = coordinator.data[key]
+        sources = coordinator.ingest.sources[key]
         status = asdict(snapshot.status)
         # Person and tracker entity ids carry people's names.
-        presence = [s.spec.key for s in runtime.sources if s.spec.role is Role.PRESENCE]
+        presence = [s.spec.key for s in sources if s.spec.role is Role.PRESENCE]
         status["channels"] = {
             (f"presence_{presence.index(k) + 1}" if k in presence else k): v
             for k, v in status["channels"].items()
         }
         zones[key] = {
             "state": snapshot.state.value,
-            "units": {
-                s.spec.key: s.unit for s in runtime.sources if s.spec.role is not Role.PRESENCE
-            },
-            "profiles": sorted(runtime.learner.profiles),
+            "units": {s.spec.key: s.unit for s in sources if s.spec.role is not Role.PRESENCE},
+            "profiles": sorted(zone.learner.profiles),
             **status,
             "occupancy": _occupancy(snapshot),
             "thermal": _thermal(snapshot),
@@ -69,8 +68,8 @@ async def async_get_config_entry_diagnostics(
                     {"kind": e.kind.value, "score": round(e.score, 4), "since": e.start}
                     for e in snapshot.anomalies
                 ],
-                "watched": sorted(runtime.learner.anomalies.sensors),
-                "activity": runtime.learner.anomalies.activity is not None,
+                "watched": sorted(zone.learner.anomalies.sensors),
+                "activity": zone.learner.anomalies.activity is not None,
             },
         }
     return {

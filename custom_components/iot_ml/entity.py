@@ -6,7 +6,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN, HOME_KEY
 from .coordinator import IotMlCoordinator
-from .runtime import ZoneSnapshot
+from .engine.household import ZoneSnapshot
 
 
 class IotMlEntity(CoordinatorEntity[IotMlCoordinator]):
@@ -23,10 +23,9 @@ class IotMlEntity(CoordinatorEntity[IotMlCoordinator]):
         self.zone_key = zone_key
         entry_id = coordinator.config_entry.entry_id
         self._attr_unique_id = f"{entry_id}_{zone_key}_{description.key}"
-        zone = coordinator.zones[zone_key]
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, f"{entry_id}_{zone_key}")},
-            name=zone.name,
+            name=coordinator.zone_name(zone_key),
             manufacturer="iot_ml",
             model="Home" if zone_key == HOME_KEY else "Zone",
             entry_type=DeviceEntryType.SERVICE,

@@ -4,12 +4,12 @@ from typing import Any
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import HOME_KEY
 from .coordinator import IotMlConfigEntry, IotMlCoordinator
-from .engine.anomaly.types import CLEARED, Kind
-from .engine.anomaly.zone import AnomalyEvent
+from .engine.anomaly import CLEARED, AnomalyEvent, Kind
 from .entity import IotMlEntity
 
 PARALLEL_UPDATES = 0
@@ -27,7 +27,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """One anomaly event entity per zone that watches sensors or activity, and the home's."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     if coordinator.watches_anomalies(HOME_KEY):  # the whole home's activity and inactivity
         async_add_entities([IotMlAnomalyEvent(coordinator, HOME_KEY)])
     for zone_id in coordinator.zone_configs:
@@ -61,7 +61,9 @@ class IotMlAnomalyEvent(IotMlEntity, EventEntity):
     async def async_added_to_hass(self) -> None:
         """Listen to the coordinator's anomaly events."""
         await super().async_added_to_hass()
-        self.async_on_remove(self.coordinator.async_add_anomaly_listener(self._on_anomaly))
+        self.async_on_remove(
+            async_dispatcher_connect(self.hass, self.coordinator.anomaly_signal, self._on_anomaly)
+        )
 
     @callback
     def _on_anomaly(self, zone_key: str, event: AnomalyEvent) -> None:

@@ -12,13 +12,13 @@ from homeassistant.components import persistent_notification
 from homeassistant.components.switch import SwitchEntityDescription
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import Event, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.util import dt as dt_util
 
 from .acting import ActingSwitch
 from .const import DOMAIN, HOME_KEY, LOGGER
 from .coordinator import IotMlCoordinator
-from .engine.anomaly.types import Feedback, Kind
-from .engine.anomaly.zone import AnomalyEvent
+from .engine.anomaly import AnomalyEvent, Feedback, Kind
 
 MIN_INTERVAL = timedelta(minutes=10)  # at most one notification per this interval
 FALSE_ALARM_ACTION = "IOT_ML_FALSE_ALARM"  # mobile-app action prefix: "<prefix>|<episode id>"
@@ -40,7 +40,9 @@ class SecurityAlertsSwitch(ActingSwitch):
     async def async_added_to_hass(self) -> None:
         """Restore on/off; listen to anomalies and to answers from the mobile app."""
         await super().async_added_to_hass()
-        self.async_on_remove(self.coordinator.async_add_anomaly_listener(self._on_anomaly))
+        self.async_on_remove(
+            async_dispatcher_connect(self.hass, self.coordinator.anomaly_signal, self._on_anomaly)
+        )
         self.async_on_remove(self.hass.bus.async_listen(MOBILE_ACTION_EVENT, self._on_action))
 
     @property
@@ -62,7 +64,7 @@ class SecurityAlertsSwitch(ActingSwitch):
             self.async_write_ha_state()
             return
         self._last_sent, self._last_episode, self._suppressed = now, event.episode.id, 0
-        zone = self.coordinator.zones[zone_key].name
+        zone = self.coordinator.zone_name(zone_key)
         self._notify(zone, event.episode.id, dt_util.as_local(now).strftime("%H:%M"))
         self.async_write_ha_state()
 

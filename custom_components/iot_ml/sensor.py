@@ -20,11 +20,11 @@ from homeassistant.util import dt as dt_util
 
 from .const import HOME_KEY
 from .coordinator import IotMlConfigEntry, IotMlCoordinator
-from .engine.core.grid import SLOT_SECONDS
-from .engine.occupancy.routine import Transition
+from .engine.climate import ThermalSnapshot
+from .engine.core import SLOT_SECONDS
+from .engine.household import LearningState, ZoneSnapshot
+from .engine.occupancy import Transition
 from .entity import IotMlEntity
-from .runtime import LearningState, ZoneSnapshot
-from .thermal_state import ThermalSnapshot
 
 PARALLEL_UPDATES = 0
 FORECAST_STEP_SLOTS = 3  # the 24 h forecast attribute has a point every 15 minutes
@@ -293,7 +293,7 @@ def _descriptions(coordinator: IotMlCoordinator, key: str) -> list[IotMlSensorEn
         descriptions += THERMAL_SENSORS
     descriptions += [
         anomaly_score_description(coordinator.hass, channel)
-        for channel in coordinator.zones[key].learner.anomalies.sensors
+        for channel in coordinator.household.watched_sensors(key)
     ]
     return descriptions
 
@@ -304,7 +304,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the sensors of the home and of each zone (zones under their subentry)."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     async_add_entities(
         IotMlSensor(coordinator, HOME_KEY, d) for d in _descriptions(coordinator, HOME_KEY)
     )

@@ -19,9 +19,8 @@ import probatio as vol
 
 from .const import DOMAIN, HOME_KEY
 from .coordinator import IotMlConfigEntry, IotMlCoordinator
-from .engine.anomaly.types import Feedback
-from .engine.climate.policy import plan_heating
-from .engine.core.grid import SLOT_SECONDS
+from .engine.anomaly import Feedback
+from .engine.core import SLOT_SECONDS
 
 SERVICE_TRAIN = "train"
 SERVICE_RESET = "reset"
@@ -96,15 +95,18 @@ def _targets(hass: HomeAssistant, call: ServiceCall) -> list[tuple[IotMlCoordina
     entries = _loaded_entries(hass, call)
     zone = call.data.get(ATTR_ZONE)
     if zone is None:
-        return [(entry.runtime_data, list(entry.runtime_data.zones)) for entry in entries]
+        return [
+            (entry.runtime_data.coordinator, list(entry.runtime_data.coordinator.household.zones))
+            for entry in entries
+        ]
     device = dr.async_get(hass).async_get(zone)
     for entry in entries:
-        coordinator = entry.runtime_data
-        for key, runtime in coordinator.zones.items():
+        coordinator = entry.runtime_data.coordinator
+        for key in coordinator.household.zones:
             identifier = (DOMAIN, f"{entry.entry_id}_{key}")
             if (device is not None and identifier in device.identifiers) or zone.casefold() in (
                 key.casefold(),
-                runtime.name.casefold(),
+                coordinator.zone_name(key).casefold(),
             ):
                 return [(coordinator, [key])]
     raise ServiceValidationError(
@@ -120,9 +122,7 @@ async def _async_train(call: ServiceCall) -> ServiceResponse:
         await coordinator.async_train(keys)
         for key in keys:
             snapshot = coordinator.data[key]
-            name = (
-                coordinator.zones[key].name if key != HOME_KEY else coordinator.config_entry.title
-            )
+            name = coordinator.zone_name(key)
             results[name] = {
                 "status": snapshot.state.value,
                 "samples": snapshot.status.samples,
@@ -150,9 +150,8 @@ async def _async_prediction(call: ServiceCall) -> ServiceResponse:
     """The occupancy forecast of one zone (the home when no zone is given) for a time range."""
     coordinator, keys = _targets(call.hass, call)[0]
     key = keys[0] if call.data.get(ATTR_ZONE) else HOME_KEY
-    runtime = coordinator.zones[key]
-    occupancy = runtime.occupancy
-    name = runtime.name
+    occupancy = coordinator.data[key].occupancy
+    name = coordinator.zone_name(key)
     if occupancy is None:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
@@ -197,13 +196,13 @@ async def _async_prediction(call: ServiceCall) -> ServiceResponse:
 async def _async_plan_heating(call: ServiceCall) -> ServiceResponse:
     """When to start heating a zone to reach a temperature at a time, and what to expect."""
     coordinator, keys = _targets(call.hass, call)[0]
-    runtime = coordinator.zones[keys[0]]
-    model, thermal = runtime.learner.thermal, runtime.thermal
-    if model is None or thermal is None:
+    key, name = keys[0], coordinator.zone_name(keys[0])
+    thermal = coordinator.data[key].thermal
+    if thermal is None:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="no_thermal_model",
-            translation_placeholders={"zone": runtime.name},
+            translation_placeholders={"zone": name},
         )
     decision = thermal.decision
     default_at = decision.arrival or (dt_util.utcnow() + timedelta(hours=1)).timestamp()
@@ -216,12 +215,16 @@ async def _async_plan_heating(call: ServiceCall) -> ServiceResponse:
             translation_placeholders={"hours": str(int(FORECAST_SPAN.total_seconds() // 3600))},
         )
     target = float(call.data.get(ATTR_TARGET, coordinator.home.comfort_temperature))
-    plan = plan_heating(
-        thermal.state, model, target, at.timestamp(), floor=coordinator.home.eco_temperature
-    )
+    plan = coordinator.household.plan(key, target, at.timestamp())
+    if plan is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="no_thermal_model",
+            translation_placeholders={"zone": name},
+        )
     origin = thermal.state.slot * SLOT_SECONDS
     return {
-        "zone": runtime.name,
+        "zone": name,
         "current_temperature": round(thermal.state.temperature, 2),
         "target_temperature": target,
         "at": _iso(plan.at),
@@ -240,8 +243,9 @@ async def _async_feedback(call: ServiceCall) -> None:
     episode_id = call.data[ATTR_EPISODE_ID]
     verdict = Feedback(call.data[ATTR_VERDICT])
     for entry in _loaded_entries(call.hass, call):
-        if entry.runtime_data.mark_episode(episode_id, verdict) is not None:
-            await entry.runtime_data.async_save()
+        coordinator = entry.runtime_data.coordinator
+        if coordinator.mark_episode(episode_id, verdict) is not None:
+            await coordinator.async_save()
             return
     raise ServiceValidationError(
         translation_domain=DOMAIN,

@@ -25,7 +25,7 @@ from homeassistant.util import dt as dt_util
 
 from .acting import ActingSwitch
 from .coordinator import IotMlCoordinator
-from .engine.climate.policy import ClimateDecision
+from .engine.climate import ClimateDecision
 
 SETPOINT_EPSILON = 0.05
 

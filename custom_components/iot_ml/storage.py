@@ -14,7 +14,7 @@ from homeassistant.helpers.storage import Store
 import numpy as np
 
 from .const import DOMAIN, LOGGER
-from .engine.core.types import FloatArray
+from .engine.core import FloatArray
 
 STORAGE_VERSION = 1
 STORAGE_MINOR_VERSION = 1
@@ -26,10 +26,33 @@ class StorageCorruptError(Exception):
 
 @dataclass(slots=True)
 class StoredState:
-    """What was saved: JSON metadata per learner and the arrays it refers to."""
+    """What was saved, per zone key: JSON metadata and the named arrays it refers to."""
 
-    learners: dict[str, dict[str, Any]]
-    arrays: dict[str, FloatArray]
+    zones: dict[str, tuple[dict[str, Any], dict[str, FloatArray]]]
+
+    def flat(self) -> tuple[dict[str, dict[str, Any]], dict[str, FloatArray]]:
+        """The JSON per zone, and all arrays in one namespace (``<zone key>:<name>``)."""
+        learners = {key: meta for key, (meta, _) in self.zones.items()}
+        arrays = {
+            f"{key}:{name}": arr
+            for key, (_, zone_arrays) in self.zones.items()
+            for name, arr in zone_arrays.items()
+        }
+        return learners, arrays
+
+    @classmethod
+    def unflat(
+        cls, learners: dict[str, dict[str, Any]], arrays: dict[str, FloatArray]
+    ) -> StoredState:
+        """Inverse of ``flat``."""
+        zones: dict[str, tuple[dict[str, Any], dict[str, FloatArray]]] = {
+            key: (meta, {}) for key, meta in learners.items()
+        }
+        for name, arr in arrays.items():
+            key, _, rest = name.partition(":")
+            if key in zones and rest:
+                zones[key][1][rest] = arr
+        return cls(zones)
 
 
 class _MigratingStore(Store[dict[str, Any]]):
@@ -81,13 +104,14 @@ class LearnedStateStore:
             arrays = await self._hass.async_add_executor_job(_read_npz, self.arrays_path)
         except (ValueError, OSError, zipfile.BadZipFile) as err:
             raise StorageCorruptError(str(err)) from err
-        return StoredState(learners=learners, arrays=arrays)
+        return StoredState.unflat(learners, arrays)
 
     async def async_save(self, state: StoredState) -> None:
         """Write arrays first, then the JSON that refers to them."""
         async with self._save_lock:
-            await self._hass.async_add_executor_job(_write_npz, self.arrays_path, state.arrays)
-            await self._store.async_save({"learners": state.learners})
+            learners, arrays = state.flat()
+            await self._hass.async_add_executor_job(_write_npz, self.arrays_path, arrays)
+            await self._store.async_save({"learners": learners})
 
     async def async_remove(self) -> None:
         """Delete everything saved for the entry."""

@@ -3,7 +3,6 @@
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import HOME_KEY
 from .coordinator import IotMlConfigEntry
 from .lighting import OccupancyLightingSwitch
 from .security import SecurityAlertsSwitch
@@ -18,8 +17,8 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Occupancy lighting for zones with lights, smart climate for zones with a thermostat."""
-    coordinator = entry.runtime_data
-    if any(z.learner.anomalies.activity for k, z in coordinator.zones.items() if k != HOME_KEY):
+    coordinator = entry.runtime_data.coordinator
+    if coordinator.household.watches_zone_activity():
         async_add_entities([SecurityAlertsSwitch(coordinator)])
     for zone_id, zone in coordinator.zone_configs.items():
         switches: list[OccupancyLightingSwitch | SmartClimateSwitch] = []

@@ -1,6 +1,5 @@
-"""What a zone's thermal model says now: rates, the next hour, time to target, faults, the plan."""
+"""A zone's climate entity, read into the engine's validated ``Thermostat``."""
 
-from dataclasses import dataclass, replace
 import math
 
 from homeassistant.components.climate.const import (
@@ -10,95 +9,43 @@ from homeassistant.components.climate.const import (
     ATTR_MIN_TEMP,
     HVACAction,
 )
-from homeassistant.const import ATTR_TEMPERATURE
+from homeassistant.const import ATTR_TEMPERATURE, STATE_UNAVAILABLE, UnitOfTemperature
 from homeassistant.core import State
-import numpy as np
+from homeassistant.util.unit_conversion import TemperatureConverter
 
-from .engine.climate.policy import ClimateDecision, ClimateSettings, decide
-from .engine.core.grid import SLOTS_PER_HOUR
-from .engine.thermal.model import ThermalModel, ThermalRates, ThermalState
-from .models import HomeConfig
+from .engine.climate import DEFAULT_MAX_C, DEFAULT_MIN_C, Thermostat
 
-
-@dataclass(frozen=True, slots=True)
-class ThermalSnapshot:
-    """A zone's thermal readings at one moment."""
-
-    state: ThermalState
-    rates: ThermalRates
-    predicted_1h: float
-    target: float
-    minutes_to_target: float | None  # None: not reachable within the model's horizon
-    fault: bool
-    window_open: bool
-    decision: ClimateDecision
+# Beyond what any room thermostat reports: such a reading is garbage, not a temperature.
+PLAUSIBLE_C = (-50.0, 100.0)
 
 
-def climate_settings(home: HomeConfig, climate: State | None) -> ClimateSettings:
-    """Comfort and eco from the home options, clamped to what the climate entity accepts."""
-    attributes = {} if climate is None else climate.attributes
-    return ClimateSettings(
-        comfort_c=home.comfort_temperature,
-        eco_c=home.eco_temperature,
-        min_temp_c=float(attributes.get(ATTR_MIN_TEMP, 7.0)),
-        max_temp_c=float(attributes.get(ATTR_MAX_TEMP, 35.0)),
-    )
+def _temperature(value: object, unit: str) -> float | None:
+    """A finite, plausible temperature in °C, or None (other integrations put anything here)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if not math.isfinite(value) or abs(value) > 1e6:
+        return None
+    number = TemperatureConverter.convert(float(value), unit, UnitOfTemperature.CELSIUS)
+    if not math.isfinite(number) or not PLAUSIBLE_C[0] <= number <= PLAUSIBLE_C[1]:
+        return None
+    return number
 
 
-def heating_now(climate: State | None) -> float:
-    """1 while the climate entity reports it is heating."""
-    if climate is None:
-        return 0.0
-    return 1.0 if climate.attributes.get(ATTR_HVAC_ACTION) == HVACAction.HEATING else 0.0
-
-
-def thermal_snapshot(
-    model: ThermalModel,
-    state: ThermalState,
-    *,
-    home: HomeConfig,
-    climate: State | None,
-    window_open: bool,
-    fault: bool,
-    p_occupied: float | None,
-    forecast: np.ndarray | None,
-    arrival_threshold: float | None = None,
-    home_thresholds: tuple[float, float] | None = None,
-    home_occupied: float | None = None,
-) -> ThermalSnapshot:
-    """Everything the zone's thermal entities and its smart-climate switch read."""
-    current = None if climate is None else climate.attributes.get(ATTR_CURRENT_TEMPERATURE)
-    if isinstance(current, (int, float)) and not math.isnan(current):
-        state = replace(state, temperature=float(current))  # the slot mean lags up to 5 min
-    setpoint = None if climate is None else climate.attributes.get(ATTR_TEMPERATURE)
-    target = float(setpoint) if isinstance(setpoint, (int, float)) else home.comfort_temperature
-    hour = model.predict(state, np.full(SLOTS_PER_HOUR, heating_now(climate)))
-    minutes = 0.0 if state.temperature >= target else model.minutes_to_reach(state, target)
-    settings = climate_settings(home, climate)
-    if arrival_threshold is not None:  # learned for this zone at the last training
-        settings = replace(settings, arrival_threshold=arrival_threshold)
-    if home_thresholds is not None:  # ... while someone is home, and while nobody is
-        settings = replace(
-            settings,
-            home_arrival_threshold=home_thresholds[0],
-            away_arrival_threshold=home_thresholds[1],
-        )
-    decision = decide(
-        settings,
-        state,
-        0.0 if p_occupied is None else p_occupied,
-        np.zeros(0) if forecast is None else forecast,
-        model,
-        window_open=window_open,
-        home_occupied=home_occupied,
-    )
-    return ThermalSnapshot(
-        state=state,
-        rates=model.rates(state),
-        predicted_1h=float(hour[-1]),
-        target=target,
-        minutes_to_target=minutes,
-        fault=fault,
-        window_open=window_open,
-        decision=decision,
+def read_thermostat(climate: State | None, unit: str) -> Thermostat | None:
+    """The climate entity's temperatures (reported in the system ``unit``), setpoint, action
+    and limits in °C; None when it is gone or unavailable. Attributes of the wrong type fall
+    back to defaults."""
+    if climate is None or climate.state == STATE_UNAVAILABLE:
+        return None
+    attributes = climate.attributes
+    low = _temperature(attributes.get(ATTR_MIN_TEMP), unit)
+    high = _temperature(attributes.get(ATTR_MAX_TEMP), unit)
+    if low is None or high is None or low >= high:
+        low, high = DEFAULT_MIN_C, DEFAULT_MAX_C
+    return Thermostat(
+        current_c=_temperature(attributes.get(ATTR_CURRENT_TEMPERATURE), unit),
+        setpoint_c=_temperature(attributes.get(ATTR_TEMPERATURE), unit),
+        heating=attributes.get(ATTR_HVAC_ACTION) == HVACAction.HEATING,
+        min_c=low,
+        max_c=high,
     )

@@ -1,1 +1,14 @@
-"""anomaly."""
+"""Anomalies: per-sensor detectors, the joint heating check, activity, episodes and feedback."""
+
+from .types import CLEARED, Episode, Feedback, Kind, sensitivity_value
+from .zone import AnomalyEvent, ZoneAnomalies
+
+__all__ = [
+    "CLEARED",
+    "AnomalyEvent",
+    "Episode",
+    "Feedback",
+    "Kind",
+    "ZoneAnomalies",
+    "sensitivity_value",
+]

@@ -340,14 +340,10 @@ class Learner:
         recent, start = self.recent(now)
         return self.occupancy.probability(recent, start)
 
-    def thermal_now(
+    def _thermal_series(
         self, now: float, outdoor: Callable[[int, int], FloatArray | None] | None
-    ) -> ThermalState | None:
-        """Step the heating-fault and open-window watch over new slots; the state now.
-
-        None without a thermal model or a known temperature. The open slot's current values
-        end the series, so the state is that of now's slot.
-        """
+    ) -> tuple[ThermalSeries, ThermalSeries] | None:
+        """The recent series up to now's open slot, and the same without it (closed slots)."""
         keys = self.climate_keys
         if self.thermal is None or keys is None:
             return None
@@ -361,16 +357,32 @@ class Learner:
         out = None if outdoor is None else outdoor(end + 1, CONTEXT_SLOTS + 1)
         series = thermal_series(slots, keys, start, out)
         closed = ThermalSeries(
-            start,
-            series.temperature[:-1],
-            series.heating[:-1],
-            series.outdoor[:-1],
+            start, series.temperature[:-1], series.heating[:-1], series.outdoor[:-1]
         )
+        return series, closed
+
+    def step_thermal(
+        self, now: float, outdoor: Callable[[int, int], FloatArray | None] | None
+    ) -> None:
+        """Step the heating-fault and open-window watch over the slots closed since the last
+        step, and fold hours since the last refit into the model (online update)."""
+        both = self._thermal_series(now, outdoor)
+        if both is None or self.thermal is None:
+            return
+        _, closed = both
         self.watch.step(self.thermal, closed)
-        if end - self.thermal.stats_slot > 2 * SLOTS_PER_HOUR:
-            # Online update between nightly refits: fold in the hours since the last one.
+        if slot_of(now) - self.thermal.stats_slot > 2 * SLOTS_PER_HOUR:
             self.thermal = self.thermal.updated(closed)
-        return live_state(self.thermal, series)
+
+    def thermal_state(
+        self, now: float, outdoor: Callable[[int, int], FloatArray | None] | None
+    ) -> ThermalState | None:
+        """The thermal state now (the open slot's current values end the series); None without
+        a thermal model or a known temperature. Changes nothing but closing finished slots."""
+        both = self._thermal_series(now, outdoor)
+        if both is None or self.thermal is None:
+            return None
+        return live_state(self.thermal, both[0])
 
     def forget(self) -> None:
         """Drop everything collected and learned."""

@@ -1,1 +1,12 @@
-"""occupancy."""
+"""Occupancy: the learned fusion of a zone's evidence, its routine and forecasts."""
+
+from .model import OccupancyForecast
+from .routine import Transition
+from .zone import PredictionQuality, ZoneOccupancy
+
+__all__ = [
+    "OccupancyForecast",
+    "PredictionQuality",
+    "Transition",
+    "ZoneOccupancy",
+]

@@ -50,17 +50,30 @@ class OccupancyForecast:
     next_arrival: Transition | None
     next_departure: Transition | None
 
+    @classmethod
+    def of(cls, series: FloatArray, p_now: float, slot: int) -> OccupancyForecast:
+        """The forecast for the 24 h ``series`` that follows P(occupied at ``slot``) = p_now."""
+        return cls(
+            now=p_now,
+            horizons={h * 5: float(series[h - 1]) for h in HORIZONS},
+            series=series,
+            next_arrival=next_crossing(p_now, series, slot, upward=True),
+            next_departure=next_crossing(p_now, series, slot, upward=False),
+        )
+
 
 def forecast_from(routine: RoutineModel, p_now: float, slot: int) -> OccupancyForecast:
     """Propagate P(occupied at ``slot``) through the routine's chain for 24 hours."""
-    series = routine.forecast(p_now, slot, SLOTS_PER_DAY)
-    return OccupancyForecast(
-        now=p_now,
-        horizons={h * 5: float(series[h - 1]) for h in HORIZONS},
-        series=series,
-        next_arrival=next_crossing(p_now, series, slot, upward=True),
-        next_departure=next_crossing(p_now, series, slot, upward=False),
-    )
+    return OccupancyForecast.of(routine.forecast(p_now, slot, SLOTS_PER_DAY), p_now, slot)
+
+
+def forecast_basis(routine: RoutineModel, slot: int) -> tuple[FloatArray, FloatArray]:
+    """The 24 h forecast from ``slot`` when empty and when occupied there.
+
+    The chain is affine in the starting probability, so the forecast for any P(occupied now)
+    is ``empty + p * (occupied - empty)``: an event re-reads it without re-running the chain.
+    """
+    return routine.forecast(0.0, slot, SLOTS_PER_DAY), routine.forecast(1.0, slot, SLOTS_PER_DAY)
 
 
 @dataclass(frozen=True, slots=True)
