@@ -70,14 +70,14 @@ async def test_live_updates_fill_slots(hass: HomeAssistant, freezer: FrozenDateT
 async def test_learned_state_survives_reload(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
-    """Buffers, counters and profiles come back after an unload/setup cycle."""
+    """Buffers, counters and the anomaly detectors come back after an unload/setup cycle."""
     entry = await _start_home(hass, freezer)
     await _run_live(hass, freezer, 120)
     await entry.runtime_data.coordinator.async_train()
     before = entry.runtime_data.coordinator.household.zones["zone0"].learner
     saved_values = before.buffers["sensor.living_temperature"].values.copy()
     saved_samples = dict(before.samples)
-    assert before.profiles
+    assert before.anomalies.sensors
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert Path(hass.config.path(".storage", f"{DOMAIN}.{entry.entry_id}.npz")).exists()
 
@@ -86,7 +86,7 @@ async def test_learned_state_survives_reload(
     after = entry.runtime_data.coordinator.household.zones["zone0"].learner
     np.testing.assert_array_equal(after.buffers["sensor.living_temperature"].values, saved_values)
     assert dict(after.samples) == saved_samples
-    assert set(after.profiles) == set(before.profiles)
+    assert after.anomalies.to_json() == before.anomalies.to_json()
     assert after.trained_at == before.trained_at
     await entry.runtime_data.coordinator.bootstrapped.wait()
 

@@ -59,7 +59,6 @@ async def async_get_config_entry_diagnostics(
         zones[key] = {
             "state": snapshot.state.value,
             "units": {s.spec.key: s.unit for s in sources if s.spec.role is not Role.PRESENCE},
-            "profiles": sorted(zone.learner.profiles),
             **status,
             "occupancy": _occupancy(snapshot),
             "thermal": _thermal(snapshot),

@@ -196,7 +196,7 @@ def test_training_needs_data() -> None:
 
 
 def test_train_and_apply() -> None:
-    """Training fits each channel with data; apply installs profiles and the training time."""
+    """Training fits each channel with data; apply installs the models and the training time."""
     learner = _learner()
     learner.load_history(_history(2), T0 + 2 * DAY)
     data = learner.training_input()
@@ -211,16 +211,9 @@ def test_train_and_apply() -> None:
     assert learner.buffers["temp"].window(data.end_slot, 1)[0] != -99.0
     model = train(learner.training_input(), now=T0 + 2 * DAY + 60)
     assert isinstance(model, TrainedModel)
-    assert set(model.profiles) == {"motion", "temp", "co2"}  # person has no data
-    assert learner.profiles == {}
+    assert learner.trained_at is None
     learner.apply(model)
     assert learner.trained_at == T0 + 2 * DAY + 60
-    assert learner.profiles["motion"].mean[5] == pytest.approx(0.5, abs=1e-3)
-    # Monday 06:00-07:00 at 20 + sin(...) sampled every 10 min; Tuesday 18:00 the mirror image.
-    assert learner.profiles["temp"].mean[6] == pytest.approx(20.99130, abs=1e-3)
-    assert learner.profiles["temp"].mean[24 + 18] == pytest.approx(19.00870, abs=1e-3)
-    assert learner.profiles["co2"].mean[24 + 20] == pytest.approx(600.0)
-    assert np.isnan(learner.profiles["co2"].mean[6])
 
 
 def test_status_on_a_known_input() -> None:
@@ -258,7 +251,7 @@ def test_status_on_a_known_input() -> None:
 
 
 def test_export_import_round_trip() -> None:
-    """Saved state restores values, counters, profiles, the training time and held values."""
+    """Saved state restores values, counters, the training time and held values."""
     learner = _learner()
     learner.load_history(_history(2), T0 + 2 * DAY)
     learner.observe("motion", T0 + 2 * DAY, None, GapReason.UNKNOWN)
@@ -291,10 +284,6 @@ def test_export_import_round_trip() -> None:
     assert other.trained_at == T0 + 2 * DAY
     assert math.isnan(other.buffers["motion"].held)
     assert other.buffers["temp"].held == 23.5
-    assert set(other.profiles) == set(learner.profiles) == {"motion", "temp", "co2"}
-    for key, profile in learner.profiles.items():
-        np.testing.assert_allclose(other.profiles[key].mean, profile.mean, atol=1e-5)
-        np.testing.assert_allclose(other.profiles[key].std, profile.std, atol=1e-5)
     # Both carry on identically: the held 23.5 fills the open slot after the restore.
     for each in (learner, other):
         each.advance(T0 + 2 * DAY + 900)
@@ -326,12 +315,11 @@ def test_import_skips_unknown_and_empty_channels() -> None:
     assert arrays == {}
     assert meta["trained_at"] is None
     meta["channels"]["gone"] = {"array": "x", "end_slot": 5}
-    meta["profiles"]["gone"] = {}
+    meta["profiles"] = {"gone": {}}  # written by older versions: ignored
     other = _learner()
     other.import_state(meta, arrays)
     assert other.integrated_until("temp") is None
     assert "gone" not in other.buffers
-    assert other.profiles == {}
     assert other.trained_at is None
 
 
@@ -346,7 +334,7 @@ def test_import_skips_unknown_and_empty_channels() -> None:
         (lambda m, a: a.clear(), KeyError),
         (lambda m, a: m.update(trained_at="soon"), ValueError),
         (lambda m, a: m["channels"]["temp"].update(t=None), TypeError),
-        (lambda m, a: m["profiles"]["temp"].update(mean=[1.0]), ValueError),
+        (lambda m, a: m.update(arrival_threshold="high"), ValueError),
         (lambda m, a: m.update(channels=[]), TypeError),
         (lambda m, a: m["channels"]["temp"].update(gaps=[]), TypeError),
         (lambda m, a: a.update(c1=np.array([], dtype=np.float32)), TypeError),
@@ -367,7 +355,6 @@ def test_malformed_state_leaves_learner_empty(mutate, error) -> None:
         assert other.integrated_until(key) is None
     assert other.samples.total() == 0
     assert all(not gaps for gaps in other.gaps.values())
-    assert other.profiles == {}
     assert other.trained_at is None
 
 
@@ -386,7 +373,7 @@ def test_forget() -> None:
     assert learner.training_input() is None
     assert learner.samples.total() == 0
     assert learner.gaps == {key: Counter() for key in ("motion", "temp", "co2", "person")}
-    assert learner.profiles == {}
+    assert learner.occupancy is None
     assert learner.trained_at is None
     assert learner.status(T0 + DAY).days_of_history == 0.0
     assert set(learner.channels) == {"motion", "temp", "co2", "person"}

@@ -33,7 +33,7 @@ def test_engine_imports_only_stdlib_and_numpy() -> None:
     """Walk every engine module's imports; anything else fails with the file and line named."""
     files = sorted(ENGINE.rglob("*.py"))
     names = {path.name for path in files}
-    assert {"grid.py", "resample.py", "buffer.py", "timebase.py", "profile.py"} <= names
+    assert {"grid.py", "resample.py", "buffer.py", "timebase.py"} <= names
     assert {"learner.py", "types.py", "__init__.py"} <= names
     assert [v for path in files for v in _violations(path, ENGINE)] == []
 

@@ -14,7 +14,6 @@ from ..climate.policy import ClimateSettings
 from ..climate.tuning import zone_settings
 from ..core.buffer import ChannelBuffer
 from ..core.grid import SLOTS_PER_DAY, SLOTS_PER_HOUR, slot_of, slot_start
-from ..core.profile import WeeklyProfile, fit_weekly_profile
 from ..core.types import (
     ChannelSpec,
     ChannelStatus,
@@ -59,7 +58,6 @@ class TrainingInput:
 class TrainedModel:
     """What training learned; swapped into the learner on the event loop."""
 
-    profiles: dict[str, WeeklyProfile]
     trained_at: float
     occupancy: ZoneOccupancy | None = None
     # P(occupied) over the training window (ending at ``end_slot``), not persisted.
@@ -72,12 +70,7 @@ class TrainedModel:
 
 
 def train(data: TrainingInput, now: float) -> TrainedModel:
-    """Fit every channel's weekly profile and the occupancy model. Pure and CPU-bound."""
-    profiles = {
-        key: fit_weekly_profile(slots, data.end_slot, data.tz)
-        for key, slots in data.slots.items()
-        if not np.isnan(slots).all()
-    }
+    """Fit the occupancy and thermal models and tune pre-heating. Pure and CPU-bound."""
     occupancy = fit_zone_occupancy(data.slots, data.specs, data.end_slot, data.tz, data.labels)
     posterior = None
     if occupancy is not None:
@@ -101,7 +94,7 @@ def train(data: TrainingInput, now: float) -> TrainedModel:
         if settings.home_arrival_threshold is not None and settings.away_arrival_threshold:
             home_thresholds = (settings.home_arrival_threshold, settings.away_arrival_threshold)
     return TrainedModel(
-        profiles, now, occupancy, posterior, data.end_slot, thermal, threshold, home_thresholds
+        now, occupancy, posterior, data.end_slot, thermal, threshold, home_thresholds
     )
 
 
@@ -135,7 +128,6 @@ class Learner:
         self.buffers = {key: ChannelBuffer(days_kept * SLOTS_PER_DAY) for key in self.channels}
         self.samples: Counter[str] = Counter()
         self.gaps: dict[str, Counter[str]] = {key: Counter() for key in self.channels}
-        self.profiles: dict[str, WeeklyProfile] = {}
         self.occupancy: ZoneOccupancy | None = None
         self.thermal: ThermalModel | None = None
         self.arrival_threshold: float | None = None
@@ -308,7 +300,6 @@ class Learner:
 
     def apply(self, model: TrainedModel) -> None:
         """Install a freshly trained model."""
-        self.profiles = dict(model.profiles)
         self.occupancy = model.occupancy
         self.thermal = model.thermal
         self.arrival_threshold = model.arrival_threshold
@@ -395,7 +386,7 @@ class Learner:
             whole_home=self.whole_home,
         )
         self.buffers, self.samples, self.gaps = fresh.buffers, fresh.samples, fresh.gaps
-        self.profiles, self.occupancy, self.trained_at = {}, None, None
+        self.occupancy, self.trained_at = None, None
         self.thermal, self.watch = None, ThermalWatch()
         self.arrival_threshold = None
         self.home_thresholds = None
@@ -450,7 +441,6 @@ class Learner:
         meta = {
             "version": STATE_VERSION,
             "channels": meta_channels,
-            "profiles": {key: p.to_json() for key, p in self.profiles.items()},
             "occupancy": None if self.occupancy is None else self.occupancy.to_json(),
             "thermal": None if self.thermal is None else self.thermal.to_json(),
             "watch": self.watch.to_json(),
@@ -479,11 +469,6 @@ class Learner:
                 buffer.restore(arrays[info["array"]], int(info["end_slot"]), held, float(info["t"]))
                 self.samples[key] = int(info["samples"])
                 self.gaps[key] = Counter({str(k): int(v) for k, v in info["gaps"].items()})
-            self.profiles = {
-                key: WeeklyProfile.from_json(p)
-                for key, p in meta["profiles"].items()
-                if key in self.channels
-            }
             occupancy = meta.get("occupancy")
             self.occupancy = None if occupancy is None else ZoneOccupancy.from_json(occupancy)
             thermal = meta.get("thermal")

@@ -13,12 +13,12 @@ from typing import Any
 import numpy as np
 
 from ..core.grid import SLOT_SECONDS, SLOTS_PER_DAY
-from ..core.profile import HALF_LIFE_DAYS
 from ..core.timebase import HOURS_PER_WEEK, hour_of_week
 from ..core.types import FloatArray
 
 SHRINK_SLOTS = 12.0  # pseudo-count (in weighted slots) pulling an hour toward its parent rate
 HORIZONS = (6, 12, 24)  # +30, +60, +120 min in slots
+HALF_LIFE_DAYS = 14.0  # older weeks weigh exponentially less in the routine
 WEEKEND_HOUR = 5 * 24  # Saturday 00:00 in hours of week
 WEEK_SHRINK = (
     4.0  # pull of the hour of week toward its day type, x SHRINK_SLOTS (pooled: few weeks)

@@ -1,21 +1,13 @@
-"""Local time of week and weekly profiles (checked against scikit-learn where it applies)."""
+"""Local time of week, across time zones and DST changes."""
 
 from datetime import UTC, datetime
-import json
-import math
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings, strategies as st
 import numpy as np
 import pytest
-from sklearn.dummy import DummyRegressor
 
 from custom_components.iot_ml.engine.core.grid import SLOTS_PER_DAY, slot_of
-from custom_components.iot_ml.engine.core.profile import (
-    HALF_LIFE_DAYS,
-    WeeklyProfile,
-    fit_weekly_profile,
-)
 from custom_components.iot_ml.engine.core.timebase import HOURS_PER_WEEK, hour_of_week, slot_epoch
 
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")  # numpy must not warn
@@ -149,113 +141,3 @@ _TRANSITIONS += [_slot("2026-10-03T16:30:00+00:00"), _slot("2026-10-25T01:00:00+
 def test_matches_zoneinfo_per_slot(tz: str, start: int, count: int) -> None:
     """Whatever the zone and the range (across DST changes too), each slot gets its local hour."""
     assert list(hour_of_week(start, count, tz)) == _reference_hour_of_week(start, count, tz)
-
-
-# -- profiles -----------------------------------------------------------------------------------
-
-
-def _weeks_of(day_level: float, night_level: float, weeks: int, noise: float, seed: int = 0):
-    """Slot values ending Monday 2026-11-02 00:00 UTC: ``day_level`` 07-22 UTC, else night."""
-    end = _slot("2026-11-02T00:00:00+00:00")
-    n = weeks * WEEK
-    hours = (np.arange(end - n, end) // 12) % 24
-    values = np.where((hours >= 7) & (hours < 22), day_level, night_level)
-    values = values + np.random.default_rng(seed).normal(0, noise, n)
-    return values, end
-
-
-def test_profile_recovers_exact_pattern() -> None:
-    """Without noise: 21 by day and 18 at night, every day, with no spread."""
-    values, end = _weeks_of(21.0, 18.0, 2, 0.0)
-    profile = fit_weekly_profile(values, end, "UTC")
-    day = np.tile((np.arange(24) >= 7) & (np.arange(24) < 22), 7)
-    np.testing.assert_allclose(profile.mean, np.where(day, 21.0, 18.0), rtol=1e-12)
-    np.testing.assert_allclose(profile.std, 0.0, atol=1e-9)
-    assert profile.mean.shape == profile.std.shape == profile.weight.shape == (168,)
-
-
-def test_profile_recovers_noisy_pattern() -> None:
-    """Mean and spread per hour come back from noisy data."""
-    values, end = _weeks_of(21.0, 18.0, 4, 0.5)
-    profile = fit_weekly_profile(values, end, "UTC")
-    assert profile.mean[10] == pytest.approx(21.0, abs=0.1)
-    assert profile.mean[3] == pytest.approx(18.0, abs=0.1)
-    assert profile.std[10] == pytest.approx(0.5, abs=0.1)
-    assert profile.std[3] == pytest.approx(0.5, abs=0.1)
-
-
-def test_profile_follows_local_time() -> None:
-    """A routine at 07:00 Berlin time lands on hour 7 in both CET and CEST weeks."""
-    end = _slot("2026-11-09T00:00:00+00:00")  # Monday 01:00 CET
-    n = 4 * WEEK  # from 2026-10-12: summer time, then winter time after 2026-10-25
-    how = np.array(_reference_hour_of_week(end - n, n, "Europe/Berlin"))
-    values = np.where(how % 24 == 7, 1.0, 0.0)
-    profile = fit_weekly_profile(values, end, "Europe/Berlin")
-    np.testing.assert_array_equal(profile.mean, np.where(np.arange(168) % 24 == 7, 1.0, 0.0))
-
-
-def test_weight_of_a_week_without_forgetting() -> None:
-    """No forgetting: an hour's weight is its number of slots; a gap hour weighs nothing."""
-    values, end = _weeks_of(20.0, 20.0, 2, 0.0)
-    values[:12] = np.nan  # Monday 00:xx of the first week
-    profile = fit_weekly_profile(values, end, "UTC", half_life_days=1e12)
-    assert profile.weight[0] == pytest.approx(12.0)
-    np.testing.assert_allclose(profile.weight[1:], 24.0)
-    gaps = fit_weekly_profile(np.full(WEEK, np.nan), end, "UTC")
-    assert np.isnan(gaps.mean).all()
-    assert np.isnan(gaps.std).all()
-    np.testing.assert_array_equal(gaps.weight, 0.0)
-
-
-def test_forgetting_weighs_recent_weeks_more() -> None:
-    """Half-life one week: last week (22) weighs twice the week before (18) -> 20.67, std 1.89."""
-    values, end = _weeks_of(18.0, 18.0, 2, 0.0)
-    values[WEEK:] = 22.0
-    profile = fit_weekly_profile(values, end, "UTC", half_life_days=7.0)
-    np.testing.assert_allclose(profile.mean, (22 * 1 + 18 * 0.5) / 1.5, rtol=1e-12)
-    np.testing.assert_allclose(profile.std, math.sqrt(16 * (1 / 1.5) * (0.5 / 1.5)), rtol=1e-9)
-    # Monday 00:00-00:55 of the last week is 6.99..7 days old: weights 0.5**(age / 7).
-    ages = (WEEK - 1 - np.arange(12)) / SLOTS_PER_DAY
-    assert profile.weight[0] == pytest.approx(1.5 * np.sum(0.5 ** (ages / 7.0)))
-    unweighted = fit_weekly_profile(values, end, "UTC", half_life_days=1e12)
-    np.testing.assert_allclose(unweighted.mean, 20.0, rtol=1e-9)
-    default = fit_weekly_profile(values, end, "UTC")
-    assert HALF_LIFE_DAYS == 14.0
-    np.testing.assert_allclose(default.mean, (22 + 18 * 0.5**0.5) / (1 + 0.5**0.5), rtol=1e-12)
-
-
-def test_profile_mean_matches_sklearn_dummy_regressor() -> None:
-    """With no forgetting, an hour's mean is what scikit-learn's DummyRegressor fits to it."""
-    values, end = _weeks_of(21.0, 18.0, 3, 1.0, seed=3)
-    values[::7] = np.nan  # gaps are skipped
-    profile = fit_weekly_profile(values, end, "UTC", half_life_days=1e12)
-    how = hour_of_week(end - len(values), len(values), "UTC")
-    ok = ~np.isnan(values)
-    for hour in range(168):
-        chosen = values[(how == hour) & ok]
-        oracle = DummyRegressor(strategy="mean").fit(np.zeros((len(chosen), 1)), chosen)
-        assert profile.mean[hour] == pytest.approx(oracle.constant_[0][0], rel=1e-9)
-        assert profile.std[hour] == pytest.approx(np.std(chosen), rel=1e-6)
-
-
-def test_profile_json_round_trip_and_validation() -> None:
-    """NaN becomes None and back, through real JSON; a wrong length is refused."""
-    values, end = _weeks_of(20.0, 20.0, 1, 0.3)
-    values[:SLOTS_PER_DAY] = np.nan  # Monday has no data
-    profile = fit_weekly_profile(values, end, "UTC")
-    data = json.loads(json.dumps(profile.to_json()))
-    assert set(data) == {"mean", "std", "weight"}
-    assert data["mean"][:24] == [None] * 24
-    assert data["std"][0] is None
-    assert data["weight"][0] == 0.0
-    assert data["mean"][30] == round(float(profile.mean[30]), 5)
-    back = WeeklyProfile.from_json(data)
-    for name in ("mean", "std", "weight"):
-        np.testing.assert_allclose(getattr(back, name), getattr(profile, name), atol=1e-5)
-        np.testing.assert_array_equal(
-            np.isnan(getattr(back, name)), np.isnan(getattr(profile, name))
-        )
-    with pytest.raises(ValueError, match="168"):
-        WeeklyProfile.from_json({"mean": [1.0], "std": [1.0], "weight": [1.0]})
-    with pytest.raises(ValueError, match="168"):
-        WeeklyProfile.from_json({**data, "weight": data["weight"][:-1]})
