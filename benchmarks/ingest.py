@@ -138,12 +138,11 @@ async def run_events(n_events: int, rng: np.random.Generator) -> list[float]:
             version=1,
         )
         coordinator = IotMlCoordinator(hass, entry)
-        coordinator._queue = None  # live mode, as after the bootstrap
         attrs = {"unit_of_measurement": "°C", "device_class": "temperature"}
         ids = numeric + binary
         now = dt_util.utcnow().timestamp()
         timings: list[float] = []
-        callback = coordinator._on_state_change
+        callback = coordinator.ingest.on_state_change  # live until a bootstrap begins
         for k in range(n_events):
             entity_id = ids[int(rng.integers(len(ids)))]
             if entity_id.startswith("sensor"):

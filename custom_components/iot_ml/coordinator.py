@@ -23,7 +23,7 @@ from homeassistant.util import dt as dt_util
 
 from .channels import ChannelSource, home_sources, zone_sources
 from .const import DEFAULT_SENSITIVITY, DOMAIN, HOME_KEY, LIVE_TICK, LOGGER, SAVE_INTERVAL
-from .engine.anomaly import AnomalyEvent, Feedback, sensitivity_value
+from .engine.anomaly import Feedback, sensitivity_value
 from .engine.climate import ZoneReading
 from .engine.core import FloatArray
 from .engine.household import (
@@ -335,6 +335,3 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
 
 def _spec(key: str, name: str, sources: list[ChannelSource], sensitivity: str) -> ZoneSpec:
     return ZoneSpec(key, name, tuple(s.spec for s in sources), sensitivity_value(sensitivity))
-
-
-__all__ = ["AnomalyEvent", "IotMlConfigEntry", "IotMlCoordinator", "IotMlRuntimeData"]

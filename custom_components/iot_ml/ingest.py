@@ -47,12 +47,13 @@ class Ingest:
     def async_listen(self) -> CALLBACK_TYPE:
         """Follow live state changes of every configured entity."""
         return async_track_state_change_event(
-            self._hass, sorted(self.by_entity), self._on_state_change
+            self._hass, sorted(self.by_entity), self.on_state_change
         )
 
     @callback
-    def _on_state_change(self, event: Event[EventStateChangedData]) -> None:
-        """O(1) per change: read the new state into each channel that follows it."""
+    def on_state_change(self, event: Event[EventStateChangedData]) -> None:
+        """The state-change callback, O(1) per change: read the new state into each channel
+        that follows it (queued while history is read)."""
         new_state = event.data["new_state"]
         ts = new_state.last_updated_timestamp if new_state else event.time_fired_timestamp
         samples = [
@@ -70,7 +71,7 @@ class Ingest:
         Workers load history into copies of the learners; each copy is swapped in on the event
         loop, so nothing reads a learner while a worker changes it.
         """
-        self._queue = self._queue if self._queue is not None else []
+        self.begin()
         household = self._household
         try:
             for key, zone_sources in self.sources.items():
@@ -104,20 +105,21 @@ class Ingest:
             for source in zone_sources
             if self._household.zones[key].learner.integrated_until(source.spec.key) is None
         ]
-        for sample in samples:  # no occupancy re-read per sample: the first tick does that
-            self._household.zones[sample.zone].learner.observe(
-                sample.channel, now, sample.value, sample.gap
-            )
+        self._observe(now, samples)  # no occupancy re-read per sample: the first tick does that
 
     @callback
     def _replay_queue(self) -> None:
         """Live samples that arrived during the bootstrap, in order; then live mode."""
         queue, self._queue = self._queue or [], None
         for ts, samples in queue:
-            for sample in samples:
-                self._household.zones[sample.zone].learner.observe(
-                    sample.channel, ts, sample.value, sample.gap
-                )
+            self._observe(ts, samples)
+
+    def _observe(self, ts: float, samples: list[Sample]) -> None:
+        """Store samples in their channels only (catching up: nothing is judged live)."""
+        for sample in samples:
+            self._household.zones[sample.zone].learner.observe(
+                sample.channel, ts, sample.value, sample.gap
+            )
 
     @callback
     def begin(self) -> None:
