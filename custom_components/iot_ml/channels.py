@@ -1,11 +1,15 @@
 """Which channels a zone or the home learns from, and how to read each from HA states."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from homeassistant.core import State, split_entity_id
 
+from .const import DEFAULT_SENSITIVITY, HOME_KEY
 from .convert import Reading, canonical_unit, parse_binary, parse_number, to_canonical, unit_of
-from .engine.core.types import ChannelKind, ChannelSpec, GapReason, Role
+from .engine.anomaly import sensitivity_value
+from .engine.core import ChannelKind, ChannelSpec, GapReason, Role
+from .engine.household import Household, HouseholdSettings, Sample, ZoneSpec
 from .models import HomeConfig, ZoneConfig
 
 # Climate and weather entities carry their numbers in attributes.
@@ -94,3 +98,46 @@ def home_sources(home: HomeConfig) -> list[ChannelSource]:
             outdoor = _numeric(home.outdoor, home.outdoor, Role.OUTDOOR)
         sources.append(outdoor)
     return sources
+
+
+class StateReader:
+    """Turns a new state of an entity into samples for every channel that follows it."""
+
+    def __init__(self, sources: dict[str, list[ChannelSource]]) -> None:
+        """Index ``sources`` (per zone key) by the entity they read."""
+        self.sources = sources
+        self.by_entity: dict[str, list[tuple[str, ChannelSource]]] = {}
+        for key, zone_sources in sources.items():
+            for source in zone_sources:
+                self.by_entity.setdefault(source.entity_id, []).append((key, source))
+
+    def samples(self, entity_id: str, state: State | None) -> list[Sample]:
+        """``state`` (None: removed) read into each channel of ``entity_id``; O(channels)."""
+        return [
+            Sample(key, source.spec.key, *source.read(state))
+            for key, source in self.by_entity.get(entity_id, ())
+        ]
+
+
+def build_household(
+    title: str, home: HomeConfig, zones: Iterable[ZoneConfig], time_zone: str, temperature_unit: str
+) -> tuple[Household, dict[str, list[ChannelSource]]]:
+    """The household of a configured home and the channel sources of each zone (and the home,
+    key ``HOME_KEY``); the integration and the benchmarks build it this one way."""
+    sources: dict[str, list[ChannelSource]] = {HOME_KEY: home_sources(home)}
+    specs = []
+    for zone in zones:
+        sources[zone.zone_id] = zone_sources(zone, temperature_unit)
+        specs.append(_spec(zone.zone_id, zone.name, sources[zone.zone_id], zone.sensitivity))
+    household = Household(
+        HouseholdSettings(
+            home.history_days, time_zone, home.comfort_temperature, home.eco_temperature
+        ),
+        _spec(HOME_KEY, title, sources[HOME_KEY], DEFAULT_SENSITIVITY),
+        specs,
+    )
+    return household, sources
+
+
+def _spec(key: str, name: str, sources: list[ChannelSource], sensitivity: str) -> ZoneSpec:
+    return ZoneSpec(key, name, tuple(s.spec for s in sources), sensitivity_value(sensitivity))

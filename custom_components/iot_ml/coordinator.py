@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, override
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import EVENT_HOMEASSISTANT_STOP, STATE_ON
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.dispatcher import async_dispatcher_send
@@ -21,26 +21,17 @@ from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
-from .channels import ChannelSource, home_sources, zone_sources
-from .const import DEFAULT_SENSITIVITY, DOMAIN, HOME_KEY, LIVE_TICK, LOGGER, SAVE_INTERVAL
-from .engine.anomaly import Feedback, sensitivity_value
+from .channels import build_household
+from .const import DOMAIN, LIVE_TICK, LOGGER, SAVE_INTERVAL
+from .engine.anomaly import Feedback
 from .engine.climate import ZoneReading
 from .engine.core import FloatArray
-from .engine.household import (
-    Household,
-    HouseholdSettings,
-    Ingested,
-    LearningState,
-    TrainedModel,
-    ZoneSnapshot,
-    ZoneSpec,
-    train,
-)
+from .engine.household import Ingested, LearningState, TrainedModel, ZoneSnapshot, train
 from .ingest import Ingest
-from .models import HomeConfig, ZoneConfig, zones_of
+from .models import HomeConfig, zones_of
 from .schedule import DailyAt
 from .storage import LearnedStateStore, StorageCorruptError, StoredState
-from .thermal_state import read_thermostat
+from .thermal_state import zone_reading
 
 
 @dataclass(slots=True)
@@ -69,21 +60,12 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
         self.home = HomeConfig.from_entry(entry)
         self.zone_configs = {zone.zone_id: zone for zone in zones_of(entry)}
         self.store = LearnedStateStore(hass, entry.entry_id)
-        unit = hass.config.units.temperature_unit
-        sources: dict[str, list[ChannelSource]] = {HOME_KEY: home_sources(self.home)}
-        specs = []
-        for zone in self.zone_configs.values():
-            sources[zone.zone_id] = zone_sources(zone, unit)
-            specs.append(_spec(zone.zone_id, zone.name, sources[zone.zone_id], zone.sensitivity))
-        self.household = Household(
-            HouseholdSettings(
-                self.home.history_days,
-                str(hass.config.time_zone),
-                self.home.comfort_temperature,
-                self.home.eco_temperature,
-            ),
-            _spec(HOME_KEY, entry.title, sources[HOME_KEY], DEFAULT_SENSITIVITY),
-            specs,
+        self.household, sources = build_household(
+            entry.title,
+            self.home,
+            self.zone_configs.values(),
+            str(hass.config.time_zone),
+            hass.config.units.temperature_unit,
         )
         self.ingest = Ingest(hass, self.household, sources, self._on_ingested)
         self.anomaly_signal = anomaly_signal(entry.entry_id)
@@ -226,20 +208,11 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
 
     def _readings(self) -> dict[str, ZoneReading]:
         """What each zone's climate entity and window contacts say now."""
-        return {key: self._reading(zone) for key, zone in self.zone_configs.items()}
-
-    def _reading(self, zone: ZoneConfig) -> ZoneReading:
-        return ZoneReading(
-            thermostat=None
-            if not zone.climate
-            else read_thermostat(
-                self.hass.states.get(zone.climate), self.hass.config.units.temperature_unit
-            ),
-            window_contact_open=any(
-                (state := self.hass.states.get(entity_id)) is not None and state.state == STATE_ON
-                for entity_id in zone.windows
-            ),
-        )
+        unit = self.hass.config.units.temperature_unit
+        return {
+            key: zone_reading(zone, self.hass.states.get, unit)
+            for key, zone in self.zone_configs.items()
+        }
 
     def mark_episode(self, episode_id: str, verdict: Feedback) -> str | None:
         """Feed the user's verdict to the detector that raised it; the zone key, None if unknown."""
@@ -331,7 +304,3 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
 
     def _snapshots(self) -> dict[str, ZoneSnapshot]:
         return self.household.snapshots(dt_util.utcnow().timestamp(), self.training.next_run())
-
-
-def _spec(key: str, name: str, sources: list[ChannelSource], sensitivity: str) -> ZoneSpec:
-    return ZoneSpec(key, name, tuple(s.spec for s in sources), sensitivity_value(sensitivity))

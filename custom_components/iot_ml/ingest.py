@@ -6,7 +6,7 @@ from typing import Any
 from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_state_change_event
 
-from .channels import ChannelSource
+from .channels import ChannelSource, StateReader
 from .engine.household import Household, Ingested, Learner, Sample, load_history, warm_home_activity
 from .history import async_read_history
 
@@ -31,11 +31,8 @@ class Ingest:
         self._hass = hass
         self._household = household
         self.sources = sources
+        self.reader = StateReader(sources)
         self._on_ingested = on_ingested
-        self.by_entity: dict[str, list[tuple[str, ChannelSource]]] = {}
-        for key, zone_sources in sources.items():
-            for source in zone_sources:
-                self.by_entity.setdefault(source.entity_id, []).append((key, source))
         self._queue: list[tuple[float, list[Sample]]] | None = None
 
     @property
@@ -47,7 +44,7 @@ class Ingest:
     def async_listen(self) -> CALLBACK_TYPE:
         """Follow live state changes of every configured entity."""
         return async_track_state_change_event(
-            self._hass, sorted(self.by_entity), self.on_state_change
+            self._hass, sorted(self.reader.by_entity), self.on_state_change
         )
 
     @callback
@@ -56,10 +53,7 @@ class Ingest:
         that follows it (queued while history is read)."""
         new_state = event.data["new_state"]
         ts = new_state.last_updated_timestamp if new_state else event.time_fired_timestamp
-        samples = [
-            Sample(key, source.spec.key, *source.read(new_state))
-            for key, source in self.by_entity.get(event.data["entity_id"], ())
-        ]
+        samples = self.reader.samples(event.data["entity_id"], new_state)
         if self._queue is not None:
             self._queue.append((ts, samples))
             return

@@ -56,7 +56,11 @@ class HomeConfig:
     @classmethod
     def from_entry(cls, entry: ConfigEntry) -> HomeConfig:
         """Read the settings of a config entry (options override data)."""
-        merged: Mapping[str, Any] = {**entry.data, **entry.options}
+        return cls.from_mapping({**entry.data, **entry.options})
+
+    @classmethod
+    def from_mapping(cls, merged: Mapping[str, Any]) -> HomeConfig:
+        """Read settings as the config flow stores them; missing ones take their defaults."""
         return cls(
             presence=tuple(merged.get(CONF_PRESENCE, ())),
             outdoor=merged.get(CONF_OUTDOOR) or None,

@@ -1,5 +1,7 @@
 """Which role an entity can play, judged from its domain and device class."""
 
+from collections.abc import Callable
+
 from homeassistant.core import HomeAssistant, split_entity_id, valid_entity_id
 from homeassistant.helpers import area_registry as ar, device_registry as dr, entity_registry as er
 
@@ -56,26 +58,29 @@ def _is_numeric_sensor(hass: HomeAssistant, entity_id: str) -> bool:
 
 def fits_role(hass: HomeAssistant, role: str, entity_id: str) -> bool:
     """Whether ``entity_id`` can serve in ``role`` (a zone or home setting key)."""
+    return role_fits(
+        role, entity_id, device_class_of(hass, entity_id), _is_numeric_sensor(hass, entity_id)
+    )
+
+
+def role_fits(role: str, entity_id: str, device_class: str | None, numeric: bool) -> bool:
+    """Whether an entity with this device class (``numeric``: a sensor reporting a measurement)
+    can serve in ``role``."""
     domain = split_entity_id(entity_id)[0]
     if role == CONF_EVIDENCE:
         return domain == "media_player" or (
-            domain == "binary_sensor"
-            and device_class_of(hass, entity_id) in EVIDENCE_DEVICE_CLASSES
+            domain == "binary_sensor" and device_class in EVIDENCE_DEVICE_CLASSES
         )
     if role in (CONF_ENVIRONMENT, CONF_WATCHED):
-        return _is_numeric_sensor(hass, entity_id)
+        return numeric
     if role == CONF_CLIMATE:
         return domain == "climate"
     if role == CONF_WINDOWS:
-        return (
-            domain == "binary_sensor" and device_class_of(hass, entity_id) in WINDOW_DEVICE_CLASSES
-        )
+        return domain == "binary_sensor" and device_class in WINDOW_DEVICE_CLASSES
     if role == CONF_LIGHTS:
         return domain == "light"
     if role == "outdoor":
-        return domain in OUTDOOR_DOMAINS and (
-            domain == "weather" or device_class_of(hass, entity_id) == "temperature"
-        )
+        return domain in OUTDOOR_DOMAINS and (domain == "weather" or device_class == "temperature")
     return False
 
 
@@ -98,18 +103,28 @@ def area_entities(hass: HomeAssistant, area_id: str) -> list[str]:
 
 def suggest_zone(hass: HomeAssistant, area_id: str) -> dict[str, list[str] | str]:
     """Entities of an area sorted into zone roles, for pre-filling a zone form."""
-    entities = area_entities(hass, area_id)
+    return suggest_roles(
+        area_entities(hass, area_id),
+        lambda role, entity_id: fits_role(hass, role, entity_id),
+        lambda entity_id: device_class_of(hass, entity_id),
+    )
+
+
+def suggest_roles(
+    entities: list[str],
+    fits: Callable[[str, str], bool],
+    device_class: Callable[[str], str | None],
+) -> dict[str, list[str] | str]:
+    """``entities`` sorted into zone roles (``fits(role, entity_id)``): the zone form's defaults."""
     suggestion: dict[str, list[str] | str] = {
-        role: [e for e in entities if fits_role(hass, role, e)]
+        role: [e for e in entities if fits(role, e)]
         for role in (CONF_EVIDENCE, CONF_ENVIRONMENT, CONF_LIGHTS)
     }
     suggestion[CONF_WATCHED] = list(suggestion[CONF_ENVIRONMENT])
     suggestion[CONF_WINDOWS] = [
-        e
-        for e in entities
-        if fits_role(hass, CONF_WINDOWS, e) and device_class_of(hass, e) == "window"
+        e for e in entities if fits(CONF_WINDOWS, e) and device_class(e) == "window"
     ]
-    climates = [e for e in entities if fits_role(hass, CONF_CLIMATE, e)]
+    climates = [e for e in entities if fits(CONF_CLIMATE, e)]
     if climates:
         suggestion[CONF_CLIMATE] = climates[0]
     return suggestion

@@ -106,18 +106,26 @@ class SmartClimateSwitch(ActingSwitch):
         climate = self.hass.states.get(self._climate)
         if thermal is None or climate is None or climate.state == "unavailable":
             return
-        decision = thermal.decision
-        modes = climate.attributes.get("hvac_modes", [])
-        wanted_mode = HVACMode.OFF if decision.hvac_mode == "off" else HVACMode.HEAT
-        if climate.state != wanted_mode and wanted_mode in modes:
-            self._call(SERVICE_SET_HVAC_MODE, {ATTR_HVAC_MODE: wanted_mode})
-        setpoint = _setpoint(climate, decision)
-        if setpoint is not None:
-            self._call(SERVICE_SET_TEMPERATURE, {ATTR_TEMPERATURE: setpoint})
+        for service, data in climate_commands(climate, thermal.decision):
+            self._call(service, data)
 
     @callback
     def _call(self, service: str, data: dict[str, Any]) -> None:
         self._call_as_own(CLIMATE_DOMAIN, service, {ATTR_ENTITY_ID: self._climate, **data})
+
+
+def climate_commands(climate: State, decision: ClimateDecision) -> list[tuple[str, dict[str, Any]]]:
+    """The climate actions (service, data) that bring ``climate`` to ``decision``, within what
+    the entity supports; empty when it is there already."""
+    commands: list[tuple[str, dict[str, Any]]] = []
+    modes = climate.attributes.get("hvac_modes", [])
+    wanted_mode = HVACMode.OFF if decision.hvac_mode == "off" else HVACMode.HEAT
+    if climate.state != wanted_mode and wanted_mode in modes:
+        commands.append((SERVICE_SET_HVAC_MODE, {ATTR_HVAC_MODE: wanted_mode}))
+    setpoint = _setpoint(climate, decision)
+    if setpoint is not None:
+        commands.append((SERVICE_SET_TEMPERATURE, {ATTR_TEMPERATURE: setpoint}))
+    return commands
 
 
 def _setpoint(climate: State, decision: ClimateDecision) -> float | None:

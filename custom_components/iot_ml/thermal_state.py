@@ -1,5 +1,6 @@
 """A zone's climate entity, read into the engine's validated ``Thermostat``."""
 
+from collections.abc import Callable
 import math
 
 from homeassistant.components.climate.const import (
@@ -9,11 +10,12 @@ from homeassistant.components.climate.const import (
     ATTR_MIN_TEMP,
     HVACAction,
 )
-from homeassistant.const import ATTR_TEMPERATURE, STATE_UNAVAILABLE, UnitOfTemperature
+from homeassistant.const import ATTR_TEMPERATURE, STATE_ON, STATE_UNAVAILABLE, UnitOfTemperature
 from homeassistant.core import State
 from homeassistant.util.unit_conversion import TemperatureConverter
 
-from .engine.climate import DEFAULT_MAX_C, DEFAULT_MIN_C, Thermostat
+from .engine.climate import DEFAULT_MAX_C, DEFAULT_MIN_C, Thermostat, ZoneReading
+from .models import ZoneConfig
 
 # Beyond what any room thermostat reports: such a reading is garbage, not a temperature.
 PLAUSIBLE_C = (-50.0, 100.0)
@@ -48,4 +50,18 @@ def read_thermostat(climate: State | None, unit: str) -> Thermostat | None:
         heating=attributes.get(ATTR_HVAC_ACTION) == HVACAction.HEATING,
         min_c=low,
         max_c=high,
+    )
+
+
+def zone_reading(
+    zone: ZoneConfig, state_of: Callable[[str], State | None], unit: str
+) -> ZoneReading:
+    """What a zone's climate entity and window contacts say now (``state_of``: current state by
+    entity id, ``unit``: the system temperature unit)."""
+    return ZoneReading(
+        thermostat=None if not zone.climate else read_thermostat(state_of(zone.climate), unit),
+        window_contact_open=any(
+            (state := state_of(entity_id)) is not None and state.state == STATE_ON
+            for entity_id in zone.windows
+        ),
     )
