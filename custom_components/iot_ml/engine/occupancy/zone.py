@@ -103,14 +103,18 @@ class ZoneOccupancy:
         return float(self.fusion.detect(data, start_slot)[-1])
 
     def posterior(self, data: dict[str, FloatArray], start_slot: int) -> FloatArray:
-        """P(occupied) for whole slot series (used to build labels and backtests)."""
+        """P(occupied) for whole slot series (used to build labels and backtests); NaN before
+        the first slot any input knows (ring space not filled yet, not "probably empty")."""
         if self.presence:
             return anyone([data[k] for k in self.presence if k in data])
         if self.fusion is None:
             return self.routine.prior_at(start_slot, _length(data))
-        return self.fusion.detect(
-            {k: data[k] for k in self.fusion.fusion_names() if k in data}, start_slot
-        )
+        inputs = {k: data[k] for k in self.fusion.fusion_names() if k in data}
+        posterior = self.fusion.detect(inputs, start_slot)
+        if inputs:
+            known = np.vstack([~np.isnan(v) for v in inputs.values()]).any(axis=0)
+            posterior[: int(np.argmax(known)) if known.any() else len(posterior)] = np.nan
+        return posterior
 
     def forecast(self, p_now: float, slot: int) -> OccupancyForecast:
         """The next 24 hours from P(occupied at ``slot``) = ``p_now``."""

@@ -1,0 +1,47 @@
+"""The household on a fresh install: what the home learns in its first days."""
+
+import numpy as np
+
+from custom_components.iot_ml.engine.core import SLOT_SECONDS, ChannelKind, ChannelSpec, Role
+from custom_components.iot_ml.engine.household import (
+    HOME,
+    Household,
+    HouseholdSettings,
+    Sample,
+    ZoneSpec,
+)
+
+START = 1_767_571_200.0  # 2026-01-05 00:00 UTC, a Monday
+MOTION = ChannelSpec("binary_sensor.kitchen_motion", ChannelKind.BINARY, Role.EVIDENCE)
+PHONE = ChannelSpec("device_tracker.phone", ChannelKind.BINARY, Role.PRESENCE)
+
+
+def _household() -> Household:
+    return Household(
+        HouseholdSettings(days_kept=28, tz="UTC", comfort_c=21.0, eco_c=17.0),
+        ZoneSpec("home", "Home", (PHONE,)),
+        [ZoneSpec("kitchen", "Kitchen", (MOTION,))],
+    )
+
+
+def test_home_forecast_keeps_people_home_at_night_after_three_days() -> None:
+    """Three days into a 28-day window, the home's routine must come from the phones alone:
+    the zones' posteriors do not exist before their first reading, so they must not label
+    the 25 empty days as "probably empty" (that made +60 min worse than a coin)."""
+    household = _household()
+    rng = np.random.default_rng(0)
+    for day in range(3):
+        base = START + day * 86400
+        household.ingest(base, [Sample(HOME, PHONE.key, 1.0)])
+        household.ingest(base + 8 * 3600, [Sample(HOME, PHONE.key, 0.0)])  # out 08:00-17:00
+        household.ingest(base + 17 * 3600, [Sample(HOME, PHONE.key, 1.0)])
+        for ts in base + 17 * 3600 + np.sort(rng.uniform(0, 5 * 3600, 40)):
+            household.ingest(float(ts), [Sample("kitchen", MOTION.key, 1.0)])
+            household.ingest(float(ts) + 60, [Sample("kitchen", MOTION.key, 0.0)])
+    night = START + 3 * 86400 + 2 * 3600  # Thursday 02:00, everyone asleep at home
+    household.train(night)
+    household.tick(night + SLOT_SECONDS, {})
+    home = household.zones[HOME].occupancy
+    assert home is not None
+    assert home.probability == 1.0
+    assert home.probability_in(60) > 0.9
