@@ -8,6 +8,21 @@ from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
 
+def daily_after(at: time, moment: datetime) -> datetime:
+    """The first ``at`` (wall-clock, HA's time zone) strictly after ``moment``, in local time."""
+    local = dt_util.as_local(moment)
+    day = local.date()
+    while True:
+        naive = datetime.combine(day, at.replace(tzinfo=None))
+        # A round trip through UTC moves a time skipped by the clock change past it.
+        candidate = dt_util.as_local(
+            dt_util.as_utc(naive.replace(tzinfo=dt_util.get_default_time_zone()))
+        )
+        if candidate > local:
+            return candidate
+        day += timedelta(days=1)
+
+
 class DailyAt:
     """Runs ``action`` once per local calendar day at ``at``.
 
@@ -26,17 +41,7 @@ class DailyAt:
 
     def next_after(self, moment: datetime) -> datetime:
         """The first run strictly after ``moment`` (local time)."""
-        local = dt_util.as_local(moment)
-        day = local.date()
-        while True:
-            naive = datetime.combine(day, self._at.replace(tzinfo=None))
-            # A round trip through UTC moves a time skipped by the clock change past it.
-            candidate = dt_util.as_local(
-                dt_util.as_utc(naive.replace(tzinfo=dt_util.get_default_time_zone()))
-            )
-            if candidate > local:
-                return candidate
-            day += timedelta(days=1)
+        return daily_after(self._at, moment)
 
     def next_run(self) -> datetime:
         """When the job runs next (local time)."""
