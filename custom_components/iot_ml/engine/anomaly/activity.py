@@ -12,8 +12,8 @@ hour of day (sleeping hours learn their own, long, runs).
 """
 
 from dataclasses import dataclass
-from typing import Any
 
+from ..core.state import FieldType, JsonObject, read_state, write_state
 from .episodes import EpisodeTracker
 from .stats import HourClock, RunLengths
 from .types import AnomalyResult, Episode, Feedback, Kind
@@ -231,26 +231,26 @@ class ActivityDetector:
             return True
         return False
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         """All learned state as plain JSON."""
-        return {
-            "version": STATE_VERSION,
-            "day": self.day,
-            "day_n": self.day_n,
-            "week": self.week,
-            "week_n": self.week_n,
-            "still": self.still.to_json(),
-            "activity": self.activity.to_json(),
-            "inactivity": self.inactivity.to_json(),
-            "first_ts": self.first_ts,
-            "quiet_since": self.quiet_since,
-        }
+        return write_state(
+            STATE_VERSION,
+            day=self.day,
+            day_n=self.day_n,
+            week=self.week,
+            week_n=self.week_n,
+            still=self.still.to_json(),
+            activity=self.activity.to_json(),
+            inactivity=self.inactivity.to_json(),
+            first_ts=self.first_ts,
+            quiet_since=self.quiet_since,
+        )
 
     @classmethod
-    def from_json(cls, config: ActivityConfig, data: dict[str, Any]) -> ActivityDetector:
-        """Inverse of ``to_json``; ``ValueError`` on another version or wrong sizes."""
-        if data.get("version") != STATE_VERSION:
-            raise ValueError(f"unsupported activity state version {data.get('version')}")
+    def from_json(cls, config: ActivityConfig, data: JsonObject) -> ActivityDetector:
+        """Inverse of ``to_json``; ``ValueError`` on another version, a malformed field or
+        wrong sizes."""
+        data = read_state(data, "activity state", STATE_VERSION, _FIELDS)
         det = cls(config)
         for name, size in (("day", 24), ("day_n", 24), ("week", 168), ("week_n", 168)):
             values = [float(x) for x in data[name]]
@@ -263,3 +263,16 @@ class ActivityDetector:
         det.first_ts = None if data["first_ts"] is None else float(data["first_ts"])
         det.quiet_since = None if data["quiet_since"] is None else float(data["quiet_since"])
         return det
+
+
+_FIELDS: dict[str, FieldType] = {
+    "day": list,
+    "day_n": list,
+    "week": list,
+    "week_n": list,
+    "still": dict,
+    "activity": dict,
+    "inactivity": dict,
+    "first_ts": (float, None),
+    "quiet_since": (float, None),
+}

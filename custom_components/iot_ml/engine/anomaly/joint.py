@@ -10,10 +10,10 @@ Call it once per slot (cost: a small matrix product), not per reading.
 
 from dataclasses import dataclass
 import math
-from typing import Any
 
 import numpy as np
 
+from ..core.state import FieldType, JsonObject, read_state, write_state
 from ..core.types import FloatArray
 from .episodes import EpisodeTracker
 from .stats import TailCalibrator
@@ -118,24 +118,24 @@ class JointDetector:
         self._precision = np.asarray(np.linalg.inv(shrunk), dtype=np.float64)
         self._since_refresh = 0
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         """Plain JSON."""
-        return {
-            "version": STATE_VERSION,
-            "channels": list(self.config.channels),
-            "mean": [float(x) for x in self.mean],
-            "cov": [[float(x) for x in row] for row in self.cov],
-            "n": self.n,
-            "samples": self.samples,
-            "calibrator": self.calibrator.to_json(),
-            "tracker": self.tracker.to_json(),
-        }
+        return write_state(
+            STATE_VERSION,
+            channels=list(self.config.channels),
+            mean=[float(x) for x in self.mean],
+            cov=[[float(x) for x in row] for row in self.cov],
+            n=self.n,
+            samples=self.samples,
+            calibrator=self.calibrator.to_json(),
+            tracker=self.tracker.to_json(),
+        )
 
     @classmethod
-    def from_json(cls, config: JointConfig, data: dict[str, Any]) -> JointDetector:
-        """Inverse of ``to_json``; ``ValueError`` on another version or other channels."""
-        if data.get("version") != STATE_VERSION:
-            raise ValueError(f"unsupported joint state version {data.get('version')}")
+    def from_json(cls, config: JointConfig, data: JsonObject) -> JointDetector:
+        """Inverse of ``to_json``; ``ValueError`` on another version, a malformed field or
+        other channels."""
+        data = read_state(data, "joint state", STATE_VERSION, _FIELDS)
         if tuple(data["channels"]) != config.channels:
             raise ValueError("the zone's channels changed")
         det = cls(config)
@@ -146,6 +146,17 @@ class JointDetector:
         det.calibrator = TailCalibrator.from_json(data["calibrator"], config.half_life)
         det.tracker = EpisodeTracker.from_json(config.key, data["tracker"])
         return det
+
+
+_FIELDS: dict[str, FieldType] = {
+    "channels": list,
+    "mean": list,
+    "cov": list,
+    "n": float,
+    "samples": int,
+    "calibrator": dict,
+    "tracker": dict,
+}
 
 
 def _or_nan(value: float | None) -> float:

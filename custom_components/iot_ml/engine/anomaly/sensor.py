@@ -10,8 +10,8 @@ at this hour of week, so a threshold means the same on any sensor.
 
 from dataclasses import dataclass
 import math
-from typing import Any
 
+from ..core.state import FieldType, JsonObject, read_state, write_state
 from .baseline import HOUR_SPREAD_SHRINK, WEEK_SHRINK, SeasonalBaseline
 from .episodes import EpisodeTracker
 from .stats import BINS, PRIOR_WEIGHT, HourClock, RestValues, RunLengths, TailCalibrator
@@ -385,30 +385,30 @@ class SensorDetector:
                 self.tracker.quiet_until = 0.0
         return True
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         """All learned state as plain JSON."""
-        return {
-            "version": STATE_VERSION,
-            "sensitivity": self._sensitivity,
-            "base": self.base.to_json(),
-            "calibrator": self.calibrator.to_json(),
-            "still": self.still.to_json(),
-            "gaps": self.gaps.to_json(),
-            "tracker": self.tracker.to_json(),
-            "first_ts": self.first_ts,
-            "still_since": self.still_since,
-            "gap_since": self.gap_since,
-            "cusum": [self.cpos, self.cneg, self.cpos_n, self.cneg_n, self.zfast],
-            "wander": [self.zslow, self.slow_ms, self.z_ms, self.wander_n, self.wander],
-            "rest": self.rest.to_json(),
-            "envelope": [_finite(self.env_low), _finite(self.env_high)],
-        }
+        return write_state(
+            STATE_VERSION,
+            sensitivity=self._sensitivity,
+            base=self.base.to_json(),
+            calibrator=self.calibrator.to_json(),
+            still=self.still.to_json(),
+            gaps=self.gaps.to_json(),
+            tracker=self.tracker.to_json(),
+            first_ts=self.first_ts,
+            still_since=self.still_since,
+            gap_since=self.gap_since,
+            cusum=[self.cpos, self.cneg, self.cpos_n, self.cneg_n, self.zfast],
+            wander=[self.zslow, self.slow_ms, self.z_ms, self.wander_n, self.wander],
+            rest=self.rest.to_json(),
+            envelope=[_finite(self.env_low), _finite(self.env_high)],
+        )
 
     @classmethod
-    def from_json(cls, config: SensorConfig, data: dict[str, Any]) -> SensorDetector:
-        """Restore state saved by ``to_json`` for ``config``; ``ValueError`` on another version."""
-        if data.get("version") != STATE_VERSION:
-            raise ValueError(f"unsupported anomaly state version {data.get('version')}")
+    def from_json(cls, config: SensorConfig, data: JsonObject) -> SensorDetector:
+        """Restore state saved by ``to_json`` for ``config``; ``ValueError`` on another version
+        or a malformed field."""
+        data = read_state(data, "sensor anomaly state", STATE_VERSION, _FIELDS)
         det = cls(config)
         det.sensitivity = float(data["sensitivity"])
         det.base = SeasonalBaseline.from_json(data["base"])
@@ -429,6 +429,23 @@ class SensorDetector:
         det.env_low = math.inf if low is None else float(low)
         det.env_high = -math.inf if high is None else float(high)
         return det
+
+
+_FIELDS: dict[str, FieldType] = {
+    "sensitivity": float,
+    "base": dict,
+    "calibrator": dict,
+    "still": dict,
+    "gaps": dict,
+    "tracker": dict,
+    "first_ts": (float, None),
+    "still_since": (float, None),
+    "gap_since": (float, None),
+    "cusum": list,
+    "wander": list,
+    "rest": list,
+    "envelope": list,
+}
 
 
 def _finite(x: float) -> float | None:

@@ -9,8 +9,8 @@ it ends. Recorded history can be replayed first so a restart or a first setup st
 from contextlib import suppress
 from dataclasses import dataclass
 import math
-from typing import Any
 
+from ..core.state import JsonObject, read_state, write_state
 from ..core.types import Series
 from .activity import ActivityConfig, ActivityDetector
 from .joint import JointConfig, JointDetector
@@ -169,22 +169,29 @@ class ZoneAnomalies:
 
     # -- persistence --------------------------------------------------------------------------
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         """Plain JSON."""
-        return {
-            "version": STATE_VERSION,
-            "sensors": {k: d.to_json() for k, d in self.sensors.items()},
-            "activity": None if self.activity is None else self.activity.to_json(),
-            "joint": None if self.joint is None else self.joint.to_json(),
-        }
+        return write_state(
+            STATE_VERSION,
+            sensors={k: d.to_json() for k, d in self.sensors.items()},
+            activity=None if self.activity is None else self.activity.to_json(),
+            joint=None if self.joint is None else self.joint.to_json(),
+        )
 
-    def restore(self, data: dict[str, Any]) -> None:
+    def restore(self, data: JsonObject) -> None:
         """Put back ``to_json`` output (sensors no longer watched are dropped).
 
         The configured sensitivity wins over the saved one: the option may have changed.
+        ``ValueError`` when ``data`` is of another version or malformed; a detector whose own
+        state is refused starts afresh instead.
         """
-        if data.get("version") != STATE_VERSION:
-            raise ValueError(f"unsupported anomaly state version {data.get('version')}")
+        data = read_state(
+            data,
+            "zone anomaly state",
+            STATE_VERSION,
+            {"sensors": dict, "activity": (dict, None)},
+            optional={"joint": dict},  # states saved before the joint check have none
+        )
         for channel, state in data["sensors"].items():
             if channel in self.sensors:
                 config = self.sensors[channel].config
@@ -196,7 +203,7 @@ class ZoneAnomalies:
         if self.activity is not None and data["activity"] is not None:
             with suppress(ValueError):  # as above
                 self.activity = ActivityDetector.from_json(self.activity.config, data["activity"])
-        if self.joint is not None and data.get("joint") is not None:
+        if self.joint is not None and data["joint"] is not None:
             with suppress(ValueError):
                 self.joint = JointDetector.from_json(self.joint.config, data["joint"])
         self._sync_open()

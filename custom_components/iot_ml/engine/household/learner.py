@@ -14,6 +14,7 @@ from ..climate.policy import ClimateSettings
 from ..climate.tuning import zone_settings
 from ..core.buffer import ChannelBuffer
 from ..core.grid import SLOTS_PER_DAY, SLOTS_PER_HOUR, slot_of, slot_start
+from ..core.state import JsonObject, read_state, write_state
 from ..core.types import (
     ChannelSpec,
     ChannelStatus,
@@ -423,7 +424,7 @@ class Learner:
 
     # -- persistence (JSON + plain arrays, never pickle) --------------------------------------
 
-    def export_state(self) -> tuple[dict[str, Any], dict[str, SlotArray]]:
+    def export_state(self) -> tuple[JsonObject, dict[str, SlotArray]]:
         """JSON-able metadata and named float arrays that ``import_state`` takes back."""
         meta_channels = {}
         arrays: dict[str, SlotArray] = {}
@@ -438,28 +439,43 @@ class Learner:
             }
             if buffer.end_slot is not None:
                 arrays[f"c{i}"] = buffer.values
-        meta = {
-            "version": STATE_VERSION,
-            "channels": meta_channels,
-            "occupancy": None if self.occupancy is None else self.occupancy.to_json(),
-            "thermal": None if self.thermal is None else self.thermal.to_json(),
-            "watch": self.watch.to_json(),
-            "arrival_threshold": self.arrival_threshold,
-            "home_thresholds": None if self.home_thresholds is None else list(self.home_thresholds),
-            "anomalies": self.anomalies.to_json(),
-            "trained_at": self.trained_at,
-        }
+        meta = write_state(
+            STATE_VERSION,
+            channels=meta_channels,
+            occupancy=None if self.occupancy is None else self.occupancy.to_json(),
+            thermal=None if self.thermal is None else self.thermal.to_json(),
+            watch=self.watch.to_json(),
+            arrival_threshold=self.arrival_threshold,
+            home_thresholds=None if self.home_thresholds is None else list(self.home_thresholds),
+            anomalies=self.anomalies.to_json(),
+            trained_at=self.trained_at,
+        )
         return meta, arrays
 
-    def import_state(self, meta: dict[str, Any], arrays: dict[str, npt.NDArray[Any]]) -> None:
+    def import_state(self, meta: JsonObject, arrays: dict[str, npt.NDArray[Any]]) -> None:
         """Restore ``export_state`` output; channels no longer configured are dropped.
 
         Raises ``ValueError``/``KeyError``/``TypeError`` on malformed state, leaving the learner empty.
         """
-        version = meta.get("version") if isinstance(meta, dict) else None
-        if version != STATE_VERSION:
+        try:
+            meta = read_state(
+                meta,
+                "learner state",
+                STATE_VERSION,
+                {"channels": dict, "trained_at": (float, None)},
+                # Absent from states saved before these were learned (same version).
+                optional={
+                    "occupancy": dict,
+                    "thermal": dict,
+                    "watch": dict,
+                    "arrival_threshold": float,
+                    "home_thresholds": list,
+                    "anomalies": dict,
+                },
+            )
+        except ValueError:
             self.forget()
-            raise ValueError(f"unsupported learner state version {version}")
+            raise
         try:
             for key, info in meta["channels"].items():
                 buffer = self.buffers.get(key)
@@ -469,17 +485,17 @@ class Learner:
                 buffer.restore(arrays[info["array"]], int(info["end_slot"]), held, float(info["t"]))
                 self.samples[key] = int(info["samples"])
                 self.gaps[key] = Counter({str(k): int(v) for k, v in info["gaps"].items()})
-            occupancy = meta.get("occupancy")
+            occupancy = meta["occupancy"]
             self.occupancy = None if occupancy is None else ZoneOccupancy.from_json(occupancy)
-            thermal = meta.get("thermal")
+            thermal = meta["thermal"]
             self.thermal = None if thermal is None else ThermalModel.from_json(thermal)
-            threshold = meta.get("arrival_threshold")
+            threshold = meta["arrival_threshold"]
             self.arrival_threshold = None if threshold is None else float(threshold)
-            pair = meta.get("home_thresholds")
+            pair = meta["home_thresholds"]
             self.home_thresholds = None if pair is None else (float(pair[0]), float(pair[1]))
-            watch = meta.get("watch")
+            watch = meta["watch"]
             self.watch = ThermalWatch() if watch is None else ThermalWatch.from_json(watch)
-            anomalies = meta.get("anomalies")
+            anomalies = meta["anomalies"]
             if anomalies is not None:
                 self.anomalies.restore(anomalies)
             trained = meta["trained_at"]

@@ -6,11 +6,11 @@ household's schedule where the sensors say little.
 """
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from ..core.grid import SLOTS_PER_DAY, SLOTS_PER_HOUR
+from ..core.state import JsonObject, read_state, write_state
 from ..core.timebase import hour_of_week
 from ..core.types import FloatArray
 from .fusion import FusionModel, fit_fusion, hmm_posterior
@@ -104,24 +104,28 @@ class OccupancyModel:
         internal = {PRIOR_CHANNEL, *CALENDAR_CHANNELS}
         return [c.name for c in self.fusion.channels if c.name not in internal]
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         """Plain JSON (no pickle)."""
-        return {
-            "version": STATE_VERSION,
-            "fusion": self.fusion.to_json(),
-            "routine": self.routine.to_json(),
-            "use_prior": self.use_prior,
-        }
+        return write_state(
+            STATE_VERSION,
+            fusion=self.fusion.to_json(),
+            routine=self.routine.to_json(),
+            use_prior=self.use_prior,
+        )
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> OccupancyModel:
-        """Inverse of ``to_json``; ``ValueError`` on another version."""
-        if data.get("version") != STATE_VERSION:
-            raise ValueError(f"unsupported occupancy state version {data.get('version')}")
+    def from_json(cls, data: JsonObject) -> OccupancyModel:
+        """Inverse of ``to_json``; ``ValueError`` on another version or a malformed field."""
+        data = read_state(
+            data,
+            "occupancy state",
+            STATE_VERSION,
+            {"fusion": dict, "routine": dict, "use_prior": bool},
+        )
         return cls(
             fusion=FusionModel.from_json(data["fusion"]),
             routine=RoutineModel.from_json(data["routine"]),
-            use_prior=bool(data["use_prior"]),
+            use_prior=data["use_prior"],
         )
 
 

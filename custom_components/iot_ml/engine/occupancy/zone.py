@@ -8,11 +8,11 @@ the zones' combined occupancy, passed in as labels.
 
 from dataclasses import dataclass
 import math
-from typing import Any
 
 import numpy as np
 
 from ..core.grid import SLOTS_PER_DAY
+from ..core.state import JsonObject, read_state, write_state
 from ..core.types import ChannelKind, ChannelSpec, FloatArray, Role
 from .model import OccupancyForecast, OccupancyModel, fit_occupancy, forecast_from
 from .routine import RoutineModel, fit_routine, rolling_backtest
@@ -120,22 +120,26 @@ class ZoneOccupancy:
         """The next 24 hours from P(occupied at ``slot``) = ``p_now``."""
         return forecast_from(self.routine, p_now, slot)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         """Plain JSON."""
         q = self.quality
-        return {
-            "version": STATE_VERSION,
-            "routine": self.routine.to_json(),
-            "fusion": None if self.fusion is None else self.fusion.to_json(),
-            "presence": list(self.presence),
-            "quality": None if q is None else [q.brier, q.accuracy, q.days],
-        }
+        return write_state(
+            STATE_VERSION,
+            routine=self.routine.to_json(),
+            fusion=None if self.fusion is None else self.fusion.to_json(),
+            presence=list(self.presence),
+            quality=None if q is None else [q.brier, q.accuracy, q.days],
+        )
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> ZoneOccupancy:
-        """Inverse of ``to_json``; ``ValueError`` on another version."""
-        if data.get("version") != STATE_VERSION:
-            raise ValueError(f"unsupported zone occupancy version {data.get('version')}")
+    def from_json(cls, data: JsonObject) -> ZoneOccupancy:
+        """Inverse of ``to_json``; ``ValueError`` on another version or a malformed field."""
+        data = read_state(
+            data,
+            "zone occupancy state",
+            STATE_VERSION,
+            {"routine": dict, "fusion": (dict, None), "presence": list, "quality": (list, None)},
+        )
         q = data["quality"]
         return cls(
             routine=RoutineModel.from_json(data["routine"]),

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..core.grid import SLOT_SECONDS, SLOTS_PER_DAY, SLOTS_PER_HOUR
+from ..core.state import FieldType, JsonObject, read_state, write_state
 from ..core.types import FloatArray
 from .detect import flag_rapid_drops
 from .fit import (
@@ -291,29 +292,29 @@ class ThermalModel:
 
     # -- persistence -------------------------------------------------------------------------
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         """Plain JSON (no pickle)."""
-        return {
-            "version": STATE_VERSION,
-            "names": list(self.names),
-            "coef": list(self.coef),
-            "tau_mass_h": self.tau_mass_h,
-            "lag": self.lag,
-            "tz": self.tz,
-            "check_mae_c": self.check_mae_c,
-            "heating_windows": self.heating_windows,
-            "stats_slot": self.stats_slot,
-            "xtx": self.xtx.tolist(),
-            "xty": self.xty.tolist(),
-            "pinned": list(self.pinned),
-            "half_life_days": self.half_life_days,
-        }
+        return write_state(
+            STATE_VERSION,
+            names=list(self.names),
+            coef=list(self.coef),
+            tau_mass_h=self.tau_mass_h,
+            lag=self.lag,
+            tz=self.tz,
+            check_mae_c=self.check_mae_c,
+            heating_windows=self.heating_windows,
+            stats_slot=self.stats_slot,
+            xtx=self.xtx.tolist(),
+            xty=self.xty.tolist(),
+            pinned=list(self.pinned),
+            half_life_days=self.half_life_days,
+        )
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> ThermalModel:
-        """Inverse of ``to_json``; ``ValueError`` on another version or inconsistent sizes."""
-        if data.get("version") != STATE_VERSION:
-            raise ValueError(f"unsupported thermal state version {data.get('version')}")
+    def from_json(cls, data: JsonObject) -> ThermalModel:
+        """Inverse of ``to_json``; ``ValueError`` on another version, a malformed field or
+        inconsistent sizes."""
+        data = read_state(data, "thermal state", STATE_VERSION, _THERMAL_FIELDS)
         names = tuple(str(n) for n in data["names"])
         xtx = np.array(data["xtx"], dtype=np.float64).reshape(len(names), len(names))
         xty = np.array(data["xty"], dtype=np.float64)
@@ -334,6 +335,22 @@ class ThermalModel:
             pinned=tuple(str(p) for p in data["pinned"]),
             half_life_days=float(data["half_life_days"]),
         )
+
+
+_THERMAL_FIELDS: dict[str, FieldType] = {
+    "names": list,
+    "coef": list,
+    "tau_mass_h": (float, None),
+    "lag": int,
+    "tz": (str, None),
+    "check_mae_c": float,
+    "heating_windows": int,
+    "stats_slot": int,
+    "xtx": list,
+    "xty": list,
+    "pinned": list,
+    "half_life_days": float,
+}
 
 
 def _hold(plan: FloatArray, history: tuple[float, ...], lag: int) -> FloatArray:

@@ -7,11 +7,11 @@ its losses against a constant, which still tells heat-up rates and faults apart.
 
 from dataclasses import dataclass, field
 import math
-from typing import Any
 
 import numpy as np
 
 from ..core.grid import SLOTS_PER_DAY
+from ..core.state import JsonObject, read_state, write_state
 from ..core.types import ChannelKind, ChannelSpec, FloatArray, Role
 from .detect import FaultDetector, RapidDropDetector
 from .model import ThermalModel, ThermalSeries, ThermalState, fit_thermal, state_at
@@ -85,20 +85,24 @@ class ThermalWatch:
             self.window.step(float(t1))
         self.last_slot = series.start_slot + n - 1
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JsonObject:
         """Plain JSON."""
-        return {
-            "version": STATE_VERSION,
-            "fault": self.fault.to_json(),
-            "window": self.window.to_json(),
-            "last_slot": self.last_slot,
-        }
+        return write_state(
+            STATE_VERSION,
+            fault=self.fault.to_json(),
+            window=self.window.to_json(),
+            last_slot=self.last_slot,
+        )
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> ThermalWatch:
-        """Inverse of ``to_json``; ``ValueError`` on another version."""
-        if data.get("version") != STATE_VERSION:
-            raise ValueError(f"unsupported thermal watch version {data.get('version')}")
+    def from_json(cls, data: JsonObject) -> ThermalWatch:
+        """Inverse of ``to_json``; ``ValueError`` on another version or a malformed field."""
+        data = read_state(
+            data,
+            "thermal watch state",
+            STATE_VERSION,
+            {"fault": dict, "window": dict, "last_slot": (int, None)},
+        )
         last = data["last_slot"]
         return cls(
             fault=FaultDetector.from_json(data["fault"]),
