@@ -10,6 +10,7 @@ from custom_components.iot_ml.engine.core.grid import SLOTS_PER_DAY, SLOTS_PER_H
 from custom_components.iot_ml.engine.core.timebase import hour_of_week
 from custom_components.iot_ml.engine.occupancy.fusion import (
     ChannelFeature,
+    FeatureKind,
     FusionModel,
     FusionState,
     fit_fusion,
@@ -57,7 +58,7 @@ def sensors(rng: np.random.Generator, occ: np.ndarray) -> dict[str, np.ndarray]:
     return {"good": good, "bad": bad, "co2": co2}
 
 
-KINDS = {"good": "binary", "bad": "binary", "co2": "numeric"}
+KINDS = {"good": FeatureKind.BINARY, "bad": FeatureKind.BINARY, "co2": FeatureKind.NUMERIC}
 
 
 def test_logistic_matches_sklearn() -> None:
@@ -114,7 +115,7 @@ def test_live_state_matches_batch() -> None:
     data["co2"][50:53] = np.nan
     data["prior"] = rng.normal(size=len(occ))
     data["prior"][7] = np.nan
-    model = fit_fusion(data, {**KINDS, "prior": "direct"}, occ)
+    model = fit_fusion(data, {**KINDS, "prior": FeatureKind.DIRECT}, occ)
     batch = model.predict(data)
     state = FusionState(model)
     live = [state.step({k: float(v[t]) for k, v in data.items()}) for t in range(400)]
@@ -124,15 +125,36 @@ def test_live_state_matches_batch() -> None:
 def test_hold_and_features() -> None:
     """Hold decays and keeps maxima; unknown kinds are rejected."""
     np.testing.assert_allclose(hold(np.array([1.0, np.nan, 0.0, 0.8]), 0.5), [1, 0.5, 0.25, 0.8])
-    with pytest.raises(ValueError, match="kind"):
-        fit_fusion({"a": np.zeros(5)}, {"a": "bogus"}, np.zeros(5))
-    with pytest.raises(ValueError, match="kind"):
-        ChannelFeature.from_json({**ChannelFeature("a", "binary").to_json(), "kind": "x"})
+    with pytest.raises(ValueError, match="kind 'bogus'"):
+        fit_fusion({"a": np.zeros(5)}, {"a": "bogus"}, np.zeros(5))  # type: ignore[dict-item]
+    with pytest.raises(ValueError, match="kind 'x'"):
+        ChannelFeature.from_json({**ChannelFeature("a", FeatureKind.BINARY).to_json(), "kind": "x"})
+    with pytest.raises(ValueError, match="kind 'x'"):
+        ChannelFeature("a", "x")  # type: ignore[arg-type]
     # A constant numeric channel gets unit scales instead of dividing by zero.
-    model = fit_fusion({"c": np.ones(20)}, {"c": "numeric"}, np.r_[np.zeros(10), np.ones(10)])
+    numeric = {"c": FeatureKind.NUMERIC}
+    model = fit_fusion({"c": np.ones(20)}, numeric, np.r_[np.zeros(10), np.ones(10)])
     assert model.channels[0].scale == 1.0
-    empty = fit_fusion({"c": np.full(4, np.nan)}, {"c": "numeric"}, np.array([0, 1, 0, 1.0]))
+    empty = fit_fusion({"c": np.full(4, np.nan)}, numeric, np.array([0, 1, 0, 1.0]))
     assert empty.channels[0].center == 0.0
+
+
+def test_kinds_named_by_their_strings() -> None:
+    """Saved models and older callers name kinds by string: read as the enum, written back."""
+    assert [k.value for k in FeatureKind] == ["binary", "numeric", "direct"]
+    feature = ChannelFeature("a", "binary")  # type: ignore[arg-type]
+    assert feature.kind is FeatureKind.BINARY and feature.width == 3
+    saved = ChannelFeature("p", FeatureKind.DIRECT).to_json()
+    assert saved["kind"] == "direct" and type(saved["kind"]) is str
+    assert ChannelFeature.from_json(saved).kind is FeatureKind.DIRECT
+    rng = np.random.default_rng(1)
+    occ = weekly_truth(rng, 1)
+    data = sensors(rng, occ)
+    as_strings = {"good": "binary", "bad": "binary", "co2": "numeric"}
+    by_string = fit_fusion(data, as_strings, occ)  # type: ignore[arg-type]
+    by_enum = fit_fusion(data, KINDS, occ)
+    assert by_string.channels == by_enum.channels
+    np.testing.assert_array_equal(by_string.coef, by_enum.coef)
 
 
 def test_wasp_in_a_box() -> None:
@@ -185,7 +207,7 @@ def test_next_arrival_within_15_minutes() -> None:
     rng = np.random.default_rng(5)
     occ = weekly_truth(rng, 4)
     end = MONDAY + len(occ)
-    model = fit_occupancy({"m": occ * 0.5}, {"m": "binary"}, end, TZ, labels=occ)
+    model = fit_occupancy({"m": occ * 0.5}, {"m": FeatureKind.BINARY}, end, TZ, labels=occ)
     origin = end + 12 * SLOTS_PER_HOUR  # Monday 12:00
     fc = model.forecast(0.0, origin)
     assert fc.next_arrival is not None

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from custom_components.iot_ml.engine.occupancy.fusion import FeatureKind
 from custom_components.iot_ml.engine.occupancy.model import OccupancyModel
 
 from .data.make_saved_state import household
@@ -60,7 +61,9 @@ def test_old_occupancy_model_with_direct_channels() -> None:
     saved = SAVED["occupancy_model"]
     model = OccupancyModel.from_json(saved)
     assert json.loads(json.dumps(model.to_json())) == saved
-    assert [c.kind for c in model.fusion.channels][:3] == ["binary", "numeric", "direct"]
+    kinds = [c.kind for c in model.fusion.channels][:3]
+    assert kinds == [FeatureKind.BINARY, FeatureKind.NUMERIC, FeatureKind.DIRECT]
+    assert all(type(k) is FeatureKind for k in kinds)  # the saved strings are read as the enum
 
 
 @pytest.mark.parametrize("zone", ["home", "living"])

@@ -29,6 +29,7 @@ from ..climate.snapshot import (
 )
 from ..core.grid import SLOTS_PER_DAY, slot_of, slot_start
 from ..core.types import ChannelSpec, FloatArray, GapReason, LearnerStatus, Role, Series
+from ..occupancy.fusion import FeatureKind
 from ..occupancy.model import OccupancyForecast, forecast_basis
 from ..occupancy.zone import ZoneOccupancy, anyone, combine_zones
 from .learner import Learner, TrainedModel, TrainingInput, train
@@ -95,7 +96,7 @@ class Zone:
     @property
     def has_evidence(self) -> bool:
         """Whether any binary channel (motion, door, media, presence) speaks to occupancy."""
-        return "binary" in self.learner.occupancy_kinds.values()
+        return FeatureKind.BINARY in self.learner.occupancy_kinds.values()
 
     @property
     def has_presence(self) -> bool:

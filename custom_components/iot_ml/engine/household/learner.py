@@ -25,6 +25,7 @@ from ..core.types import (
     Series,
     SlotArray,
 )
+from ..occupancy.fusion import FeatureKind
 from ..occupancy.zone import RECENT_SLOTS, ZoneOccupancy, fit_zone_occupancy, occupancy_kinds
 from ..thermal.model import ThermalModel, ThermalSeries, ThermalState
 from ..thermal.zone import (
@@ -322,7 +323,7 @@ class Learner:
         for key, kind in self.occupancy_kinds.items():
             buffer = self.buffers[key]
             window = buffer.window(end, RECENT_SLOTS)
-            out[key] = np.append(window, buffer.open_value(binary=kind == "binary"))
+            out[key] = np.append(window, buffer.open_value(binary=kind is FeatureKind.BINARY))
         return out, start
 
     def occupancy_now(self, now: float) -> float | None:

@@ -1,10 +1,12 @@
 """Occupancy: the learned fusion of a zone's evidence, its routine and forecasts."""
 
+from .fusion import FeatureKind
 from .model import OccupancyForecast
 from .routine import Transition
 from .zone import PredictionQuality, ZoneOccupancy
 
 __all__ = [
+    "FeatureKind",
     "OccupancyForecast",
     "PredictionQuality",
     "Transition",

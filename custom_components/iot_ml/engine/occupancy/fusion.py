@@ -1,6 +1,6 @@
 """Evidence fusion for "occupied now": a logistic model over slot features, reliabilities learned.
 
-Each evidence channel is a slot series on the 5-minute grid:
+Each evidence channel is a slot series on the 5-minute grid, of a ``FeatureKind``:
 - ``binary``: fraction of the slot the channel was on (motion, doors, media); features are the
   current fraction and a decaying "hold" of earlier slots whose decay is learned per channel;
 - ``numeric``: a level (CO2, temperature, ...); features are its standardised level and slopes
@@ -12,17 +12,18 @@ a two-state hidden Markov model over the binary channels (Bernoulli emissions, E
 labels first, so no probability is set by hand.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 import math
 from typing import Any
 
 import numpy as np
 
-from ..core.types import FloatArray
+from ..core.types import ChannelKind, FloatArray
 from .hmm import forward_backward
 
 DECAYS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98)
-KINDS = ("binary", "numeric", "direct")
 DEFAULT_L2 = 1.0
 TINY = 1e-12
 CONVERGED = 1e-3  # EM stops once no slot's posterior moves more than this
@@ -96,32 +97,60 @@ def _shift(x: FloatArray, k: int) -> FloatArray:
     return out
 
 
+class FeatureKind(StrEnum):
+    """How a series becomes fusion features (the values are also what saved models hold).
+
+    Not a ``ChannelKind``: the fusion reads a zone's evidence (motion, doors, media, presence)
+    as binary and its numeric environment channels as levels, and adds series of its own that
+    come from no channel at all (the routine prior, calendar terms), used as they are.
+    """
+
+    BINARY = ChannelKind.BINARY.value  # on/off evidence: current fraction, hold, onset
+    NUMERIC = ChannelKind.NUMERIC.value  # a level: standardised, and its slopes
+    DIRECT = "direct"  # a ready feature (log-odds, a 0/1 rule, a sine): one column as is
+
+    @classmethod
+    def of(cls, value: str) -> FeatureKind:
+        """The kind named ``value``; ``ValueError`` when there is none."""
+        try:
+            return cls(value)
+        except ValueError:
+            raise ValueError(f"unknown channel kind {value!r}") from None
+
+
+_WIDTH = {FeatureKind.BINARY: 3, FeatureKind.NUMERIC: 3, FeatureKind.DIRECT: 1}
+
+
 @dataclass(frozen=True, slots=True)
 class ChannelFeature:
     """How one channel becomes features: learned hold decay, or centre and scales."""
 
     name: str
-    kind: str
+    kind: FeatureKind  # a plain string naming one is taken too; ``ValueError`` if unknown
     decay: float = 0.0
     center: float = 0.0
     scale: float = 1.0
     slope_scale: float = 1.0
 
+    def __post_init__(self) -> None:
+        """Hold the kind as a ``FeatureKind`` whatever named it."""
+        object.__setattr__(self, "kind", FeatureKind.of(self.kind))
+
     @property
     def width(self) -> int:
         """Number of feature columns the channel yields."""
-        return {"binary": 3, "numeric": 3, "direct": 1}[self.kind]
+        return _WIDTH[self.kind]
 
     def columns(self, x: FloatArray) -> FloatArray:
         """Feature columns for a whole slot series (rows = slots)."""
-        if self.kind == "binary":
+        if self.kind is FeatureKind.BINARY:
             cur = np.nan_to_num(x, nan=0.0)
             prev = _shift(hold(x, self.decay), 1)
             held = np.nan_to_num(prev, nan=0.0)
             # Onset: on now after a quiet spell. Its own weight lets a first motion count as
             # much as the data says, instead of what sustained activity implies.
             return np.column_stack([cur, held, cur * (1.0 - held)])
-        if self.kind == "numeric":
+        if self.kind is FeatureKind.NUMERIC:
             level = (x - self.center) / self.scale
             s1 = (x - _shift(x, 1)) / self.slope_scale
             s3 = (x - _shift(x, 3)) / (3 * self.slope_scale)
@@ -133,7 +162,7 @@ class ChannelFeature:
         """Plain JSON."""
         return {
             "name": self.name,
-            "kind": self.kind,
+            "kind": self.kind.value,
             "decay": self.decay,
             "center": self.center,
             "scale": self.scale,
@@ -143,11 +172,9 @@ class ChannelFeature:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ChannelFeature:
         """Inverse of ``to_json``; ``ValueError`` on an unknown kind."""
-        if data["kind"] not in KINDS:
-            raise ValueError(f"unknown channel kind {data['kind']!r}")
         return cls(
             name=str(data["name"]),
-            kind=str(data["kind"]),
+            kind=FeatureKind.of(str(data["kind"])),
             decay=float(data["decay"]),
             center=float(data["center"]),
             scale=float(data["scale"]),
@@ -226,9 +253,9 @@ class FusionState:
     def __init__(self, model: FusionModel) -> None:
         """Start with empty holds and no numeric history."""
         self.model = model
-        self.holds = {c.name: 0.0 for c in model.channels if c.kind == "binary"}
+        self.holds = {c.name: 0.0 for c in model.channels if c.kind is FeatureKind.BINARY}
         self.recent: dict[str, list[float]] = {
-            c.name: [math.nan] * 3 for c in model.channels if c.kind == "numeric"
+            c.name: [math.nan] * 3 for c in model.channels if c.kind is FeatureKind.NUMERIC
         }
 
     def step(self, values: dict[str, float]) -> float:
@@ -238,13 +265,13 @@ class FusionState:
         for c in self.model.channels:
             x = values.get(c.name, math.nan)
             w = self.model.coef
-            if c.kind == "binary":
+            if c.kind is FeatureKind.BINARY:
                 cur = 0.0 if math.isnan(x) else x
                 held = self.holds[c.name]
                 z += w[i] * cur + w[i + 1] * held + w[i + 2] * cur * (1.0 - held)
                 decayed = c.decay * self.holds[c.name]
                 self.holds[c.name] = max(cur, decayed if decayed >= TINY else 0.0)
-            elif c.kind == "numeric":
+            elif c.kind is FeatureKind.NUMERIC:
                 past = self.recent[c.name]
                 feats = (
                     (x - c.center) / c.scale,
@@ -303,20 +330,21 @@ def _compact(key: Any) -> tuple[Any, Any, Any]:
 
 def fit_fusion(
     data: dict[str, FloatArray],
-    kinds: dict[str, str],
+    kinds: Mapping[str, FeatureKind],
     target: FloatArray,
     l2: float = DEFAULT_L2,
 ) -> FusionModel:
-    """Supervised fit on (possibly soft) ``target`` in [0, 1]; NaN targets are skipped."""
+    """Supervised fit on (possibly soft) ``target`` in [0, 1]; NaN targets are skipped.
+
+    ``kinds`` may name the kinds by their values (``"binary"``); ``ValueError`` if one is unknown.
+    """
     keep = ~np.isnan(target)
     y = np.where(keep, target, 0.0)
     channels: list[ChannelFeature] = []
     reliability: dict[str, Reliability] = {}
     for name, x in data.items():
-        kind = kinds[name]
-        if kind not in KINDS:
-            raise ValueError(f"unknown channel kind {kind!r}")
-        if kind == "binary":
+        kind = FeatureKind.of(kinds[name])
+        if kind is FeatureKind.BINARY:
             best: tuple[float, float] = (-math.inf, 0.0)
             for decay in DECAYS:
                 cols = ChannelFeature(name, kind, decay=decay).columns(x)[keep]
@@ -326,7 +354,7 @@ def fit_fusion(
                 best = max(best, (_loglik(p, mean_y, count), decay))
             channels.append(ChannelFeature(name, kind, decay=best[1]))
             reliability[name] = _binary_reliability(x[keep], y[keep])
-        elif kind == "numeric":
+        elif kind is FeatureKind.NUMERIC:
             center = float(np.nanmean(x)) if np.any(~np.isnan(x)) else 0.0
             scale = float(np.nanstd(x)) if np.sum(~np.isnan(x)) > 1 else 0.0
             diff = np.diff(x)
@@ -378,9 +406,9 @@ def hmm_posterior(binary: dict[str, FloatArray], iterations: int = 8) -> FloatAr
 
 
 def fit_fusion_unsupervised(
-    data: dict[str, FloatArray], kinds: dict[str, str], l2: float = DEFAULT_L2
+    data: dict[str, FloatArray], kinds: Mapping[str, FeatureKind], l2: float = DEFAULT_L2
 ) -> tuple[FusionModel, FloatArray]:
     """Self-train: HMM soft labels from the binary channels, then a fusion fit on them."""
-    binary = {k: v for k, v in data.items() if kinds[k] == "binary"}
+    binary = {k: v for k, v in data.items() if kinds[k] == FeatureKind.BINARY}
     q = hmm_posterior(binary)
     return fit_fusion(data, kinds, q, l2), q

@@ -5,6 +5,7 @@ routine prior enters the fusion as one more feature (its log-odds), so the detec
 household's schedule where the sensors say little.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,7 +14,7 @@ from ..core.grid import SLOTS_PER_DAY, SLOTS_PER_HOUR
 from ..core.state import JsonObject, read_state, write_state
 from ..core.timebase import hour_of_week
 from ..core.types import FloatArray
-from .fusion import FusionModel, fit_fusion, hmm_posterior
+from .fusion import FeatureKind, FusionModel, fit_fusion, hmm_posterior
 from .routine import HORIZONS, RoutineModel, Transition, fit_routine, next_crossing
 
 STATE_VERSION = 1  # calendar channels need no bump: v1 states without them still load
@@ -131,7 +132,7 @@ class OccupancyModel:
 
 def fit_occupancy(
     data: dict[str, FloatArray],
-    kinds: dict[str, str],
+    kinds: Mapping[str, FeatureKind],
     end_slot: int,
     tz: str,
     *,
@@ -147,7 +148,7 @@ def fit_occupancy(
     n = len(next(iter(data.values())))
     start = end_slot - n
     if labels is None:
-        target = hmm_posterior({k: v for k, v in data.items() if kinds[k] == "binary"})
+        target = hmm_posterior({k: v for k, v in data.items() if kinds[k] == FeatureKind.BINARY})
     else:
         target = labels
     routine = fit_routine(target, end_slot, tz)
@@ -155,6 +156,6 @@ def fit_occupancy(
     if use_prior:
         prior = logit(routine.prior_at(start, n))
         data = {**data, PRIOR_CHANNEL: prior, **calendar(start, n, tz)}
-        all_kinds |= dict.fromkeys((PRIOR_CHANNEL, *CALENDAR_CHANNELS), "direct")
+        all_kinds |= dict.fromkeys((PRIOR_CHANNEL, *CALENDAR_CHANNELS), FeatureKind.DIRECT)
     fusion = fit_fusion(data, all_kinds, target, l2)
     return OccupancyModel(fusion=fusion, routine=routine, use_prior=use_prior)

@@ -14,6 +14,7 @@ import numpy as np
 from ..core.grid import SLOTS_PER_DAY
 from ..core.state import JsonObject, read_state, write_state
 from ..core.types import ChannelKind, ChannelSpec, FloatArray, Role
+from .fusion import FeatureKind
 from .model import OccupancyForecast, OccupancyModel, fit_occupancy, forecast_from
 from .routine import RoutineModel, fit_routine, rolling_backtest
 
@@ -22,18 +23,18 @@ RECENT_SLOTS = 36  # 3 h of context: longer than any learned hold decay matters
 QUALITY_DAYS = 7  # the rolling backtest scores the last week
 
 
-def occupancy_kinds(specs: list[ChannelSpec]) -> dict[str, str]:
+def occupancy_kinds(specs: list[ChannelSpec]) -> dict[str, FeatureKind]:
     """Which channels feed occupancy and as what fusion kind.
 
     Lights are left out on purpose: occupancy lighting switches them by occupancy, and a light
     counted as evidence would then keep its own zone occupied.
     """
-    kinds: dict[str, str] = {}
+    kinds: dict[str, FeatureKind] = {}
     for spec in specs:
         if spec.role in (Role.EVIDENCE, Role.PRESENCE):
-            kinds[spec.key] = "binary"
+            kinds[spec.key] = FeatureKind.BINARY
         elif spec.role is Role.ENVIRONMENT and spec.kind is ChannelKind.NUMERIC:
-            kinds[spec.key] = "numeric"
+            kinds[spec.key] = FeatureKind.NUMERIC
     return kinds
 
 
@@ -182,7 +183,7 @@ def fit_zone_occupancy(
     data = {k: v[first:] for k, v in data.items()}
     labels = None if labels is None else labels[first:]
     start = end_slot - (n - first)
-    binary = {k: v for k, v in data.items() if kinds[k] == "binary"}
+    binary = {k: v for k, v in data.items() if kinds[k] is FeatureKind.BINARY}
     fusion: OccupancyModel | None = None
     if presence:
         target = labels
