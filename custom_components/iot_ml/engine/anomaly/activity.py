@@ -86,10 +86,14 @@ class ActivityDetector:
         ts: float,
         evidence: float,
         *,
-        observed_empty: bool | None,
+        observed_empty: bool | None = None,
         predicted_empty: float | None = None,
     ) -> AnomalyResult:
-        """Take in one slot; ``evidence`` > 0 means something was active in it."""
+        """Take in one slot; ``evidence`` > 0 means something was active in it.
+
+        ``observed_empty``: whether trackers say the place is empty (None: nobody knows, so only
+        the routine is learned); ``predicted_empty``: P(empty) from the occupancy model.
+        """
         if self.first_ts is None:
             self.first_ts = ts
         self._hourly(ts)
@@ -210,6 +214,11 @@ class ActivityDetector:
         if hour // 24 != self.last_day:
             self.last_day = hour // 24
             self.still.close_day()
+
+    @property
+    def open_episodes(self) -> tuple[Episode, ...]:
+        """The open unusual-activity and unusual-inactivity episodes."""
+        return tuple(t.open for t in (self.activity, self.inactivity) if t.open is not None)
 
     def mark(self, episode_id: str, verdict: Feedback) -> bool:
         """Feedback; a false "unusual activity" raises that hour's learned activity rate."""

@@ -17,7 +17,7 @@ from ..core.state import FieldType, JsonObject, read_state, write_state
 from ..core.types import FloatArray
 from .episodes import EpisodeTracker
 from .stats import TailCalibrator
-from .types import AnomalyResult, Episode, Kind, alert_tail
+from .types import AnomalyResult, Episode, Feedback, Kind, alert_tail
 
 STATE_VERSION = 1
 RIDGE = 1e-3  # relative shrinkage of the covariance toward its diagonal, keeps it invertible
@@ -117,6 +117,21 @@ class JointDetector:
         shrunk = self.cov + RIDGE * np.diag(scale) + 1e-12 * np.eye(len(var))
         self._precision = np.asarray(np.linalg.inv(shrunk), dtype=np.float64)
         self._since_refresh = 0
+
+    @property
+    def open_episodes(self) -> tuple[Episode, ...]:
+        """The open episode, if any (one at a time)."""
+        open_ep = self.tracker.open
+        return () if open_ep is None else (open_ep,)
+
+    def mark(self, episode_id: str, verdict: Feedback) -> bool:
+        """The user's verdict; "all fine" on the open episode closes it (its refractory period
+        follows). True if this detector raised ``episode_id``."""
+        found = self.tracker.mark(episode_id, verdict)
+        open_ep = self.tracker.open
+        if verdict is Feedback.FALSE_ALARM and open_ep is not None and open_ep.id == episode_id:
+            self.tracker.close(open_ep.start)
+        return found is not None
 
     def to_json(self) -> JsonObject:
         """Plain JSON."""

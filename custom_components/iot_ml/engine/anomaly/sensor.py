@@ -361,6 +361,12 @@ class SensorDetector:
 
     # -- feedback and state -----------------------------------------------------------------
 
+    @property
+    def open_episodes(self) -> tuple[Episode, ...]:
+        """The open episode, if any (one at a time)."""
+        open_ep = self.tracker.open
+        return () if open_ep is None else (open_ep,)
+
     def mark(self, episode_id: str, verdict: Feedback) -> bool:
         """User feedback on an episode: a false alarm widens normal at its hour; True if known."""
         found = self.tracker.mark(episode_id, verdict)
@@ -376,11 +382,7 @@ class SensorDetector:
             elif kind != Kind.OUT_OF_RANGE:
                 self.base.widen_hours(how, FALSE_ALARM_WIDEN)
             open_ep = self.tracker.open
-            if (
-                open_ep is not None
-                and open_ep.id == episode_id
-                and kind not in ("stuck", "dropout")
-            ):
+            if open_ep is not None and open_ep.id == episode_id and kind not in _TIMED:
                 self.tracker.close(start)  # no refractory penalty for the user's "all fine"
                 self.tracker.quiet_until = 0.0
         return True

@@ -9,10 +9,12 @@ it ends. Recorded history can be replayed first so a restart or a first setup st
 from contextlib import suppress
 from dataclasses import dataclass
 import math
+from typing import Any
 
 from ..core.state import JsonObject, read_state, write_state
 from ..core.types import Series
 from .activity import ActivityConfig, ActivityDetector
+from .detector import AnomalyDetector
 from .joint import JointConfig, JointDetector
 from .sensor import SensorConfig, SensorDetector
 from .types import CLEARED, AnomalyResult, Episode, Feedback
@@ -145,27 +147,23 @@ class ZoneAnomalies:
             self.activity.update(ts, evidence, observed_empty=empty)
         self.episodes.clear()
 
+    def detectors(self) -> list[AnomalyDetector[Any]]:
+        """Every detector of the zone: its sensors', then activity, then the joint check."""
+        out: list[AnomalyDetector[Any]] = [*self.sensors.values()]
+        if self.activity is not None:
+            out.append(self.activity)
+        if self.joint is not None:
+            out.append(self.joint)
+        return out
+
     def mark(self, episode_id: str, verdict: Feedback) -> bool:
         """Tell the detector that raised ``episode_id`` what it was; False if none did."""
-        detectors: list[SensorDetector | ActivityDetector] = list(self.sensors.values())
-        if self.activity is not None:
-            detectors.append(self.activity)
-        known = any(d.mark(episode_id, verdict) for d in detectors)
-        if not known and self.joint is not None:
-            known = self.joint.tracker.mark(episode_id, verdict) is not None
-            open_ep = self.joint.tracker.open
-            if verdict is Feedback.FALSE_ALARM and open_ep and open_ep.id == episode_id:
-                self.joint.tracker.close(open_ep.start)
-        self._sync_open()  # "all fine" closes an open episode
+        known = any(d.mark(episode_id, verdict) for d in self.detectors())
+        self._sync_open()  # "all fine" may have closed the open episode
         return known
 
     def _sync_open(self) -> None:
-        trackers = [d.tracker for d in self.sensors.values()]
-        if self.activity is not None:
-            trackers += [self.activity.activity, self.activity.inactivity]
-        if self.joint is not None:
-            trackers.append(self.joint.tracker)
-        self.episodes = {t.open.id: t.open for t in trackers if t.open is not None}
+        self.episodes = {ep.id: ep for d in self.detectors() for ep in d.open_episodes}
 
     # -- persistence --------------------------------------------------------------------------
 
