@@ -25,6 +25,8 @@ from custom_components.iot_ml.engine.household.learner import (
     train,
 )
 
+from .test_saved_state import SAVED, arrays_of, household
+
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")  # numpy must not warn
 
 DAY = 86400.0
@@ -380,3 +382,30 @@ def test_forget() -> None:
     assert set(learner.channels) == {"motion", "temp", "co2", "person"}
     learner.load_history(_history(1), T0 + DAY)  # bulk again, as for a new learner
     assert learner.samples["temp"] == 144
+
+
+def test_queries_change_nothing() -> None:
+    """Reading occupancy, the thermal state or the status at a later time closes no slot;
+    ``advance`` does, and the queries then read the slots it closed."""
+    house = household()
+    zone = SAVED["zones"]["living"]
+    learner = house.zones["living"].learner
+    learner.import_state(zone["meta"], arrays_of(zone))
+    later = SAVED["now"] + 3 * 3600.0
+
+    def state() -> list[tuple[float | None, int | None, bytes]]:
+        return [
+            (b.integrated_until, b.end_slot, b.values.tobytes()) for b in learner.buffers.values()
+        ]
+
+    before = state()
+    stale, _ = learner.recent(later)
+    assert learner.occupancy_now(later) is not None
+    assert learner.thermal_state(later, house.outdoor) is not None
+    learner.status(later)
+    assert state() == before
+    assert np.isnan(stale["motion"][-2])  # the last three hours are not closed yet
+    learner.advance(later)
+    assert all(b.integrated_until == later for b in learner.buffers.values())
+    fresh, _ = learner.recent(later)
+    assert not np.isnan(fresh["motion"][-2])  # now they are: the held value

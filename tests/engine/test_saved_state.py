@@ -20,7 +20,7 @@ from .data.make_saved_state import household
 SAVED = json.loads(Path(__file__).with_name("data").joinpath("saved_state_v1.json").read_text())
 
 
-def _arrays(zone: dict[str, Any]) -> dict[str, Any]:
+def arrays_of(zone: dict[str, Any]) -> dict[str, Any]:
     return {k: np.array(v, dtype=np.float32) for k, v in zone["arrays"].items()}
 
 
@@ -28,7 +28,7 @@ def test_old_state_loads_and_saves_back_unchanged() -> None:
     """Every zone loads, and saving it again writes exactly what was read."""
     house = household()
     for key, zone in SAVED["zones"].items():
-        house.import_state(key, zone["meta"], _arrays(zone), SAVED["now"])
+        house.import_state(key, zone["meta"], arrays_of(zone), SAVED["now"])
     for key, (meta, arrays) in house.export_state().items():
         zone = SAVED["zones"][key]
         assert json.loads(json.dumps(meta)) == zone["meta"]
@@ -40,7 +40,7 @@ def test_old_state_gives_the_same_conclusions() -> None:
     now = SAVED["now"]
     house = household()
     for key, zone in SAVED["zones"].items():
-        house.import_state(key, zone["meta"], _arrays(zone), now)
+        house.import_state(key, zone["meta"], arrays_of(zone), now)
     house.refresh(now, {}, list(house.zones))
     snaps = house.snapshots(now)
     living, home = snaps["living"], snaps["home"]
@@ -73,5 +73,5 @@ def test_old_state_with_a_field_missing_is_refused(zone: str) -> None:
     del meta["anomalies"]["version"]
     house = household()
     with pytest.raises(ValueError, match="version"):
-        house.import_state(zone, meta, _arrays(SAVED["zones"][zone]), SAVED["now"])
+        house.import_state(zone, meta, arrays_of(SAVED["zones"][zone]), SAVED["now"])
     assert house.zones[zone].learner.trained_at is None

@@ -252,8 +252,12 @@ class Household:
 
     def _update_occupancy(self, zone: Zone, ts: float) -> bool:
         """Recompute a zone's occupancy now; True when the change is worth pushing."""
-        model = zone.learner.occupancy
-        p = zone.learner.occupancy_now(ts)
+        learner = zone.learner
+        model = learner.occupancy
+        p = None
+        if model is not None:
+            learner.advance(ts)  # close the slots that ended: "now" reads them
+            p = learner.occupancy_now(ts)
         if model is None or p is None or math.isnan(p):
             changed = zone.occupancy is not None
             zone.occupancy = None
@@ -287,7 +291,10 @@ class Household:
     def _update_thermal(self, zone: Zone, ts: float, reading: ZoneReading | None) -> None:
         learner = zone.learner
         model = learner.thermal
-        state = learner.thermal_state(ts, self.outdoor)
+        state = None
+        if model is not None and learner.climate_keys is not None:
+            learner.advance(ts)  # close the slots that ended: the state reads them
+            state = learner.thermal_state(ts, self.outdoor)
         if model is None or state is None:
             zone.thermal = None
             return

@@ -309,6 +309,8 @@ class Learner:
         self.trained_at = model.trained_at
 
     # -- reading live -------------------------------------------------------------------------
+    # Queries: they change nothing and read the slots as closed so far, so the caller first
+    # closes those that ended (``advance(now)``).
 
     def recent(self, now: float) -> tuple[dict[str, FloatArray], int]:
         """The last closed slots of every occupancy channel plus the open one, and the first slot.
@@ -316,7 +318,6 @@ class Learner:
         The open slot counts a binary channel that is on now as on for the slot, so the zone
         reacts to a motion sensor at once instead of at the slot's end.
         """
-        self.advance(now)
         end = slot_of(now)
         start = end - RECENT_SLOTS
         out: dict[str, FloatArray] = {}
@@ -327,7 +328,8 @@ class Learner:
         return out, start
 
     def occupancy_now(self, now: float) -> float | None:
-        """P(occupied) now; None before an occupancy model is trained, NaN when nothing is known."""
+        """P(occupied) now (after ``advance(now)``); None before an occupancy model is trained,
+        NaN when nothing is known."""
         if self.occupancy is None:
             return None
         recent, start = self.recent(now)
@@ -340,7 +342,6 @@ class Learner:
         keys = self.climate_keys
         if self.thermal is None or keys is None:
             return None
-        self.advance(now)
         end = slot_of(now)
         start = end - CONTEXT_SLOTS
         slots = {
@@ -359,6 +360,9 @@ class Learner:
     ) -> None:
         """Step the heating-fault and open-window watch over the slots closed since the last
         step, and fold hours since the last refit into the model (online update)."""
+        if self.thermal is None or self.climate_keys is None:
+            return
+        self.advance(now)
         both = self._thermal_series(now, outdoor)
         if both is None or self.thermal is None:
             return
@@ -370,8 +374,8 @@ class Learner:
     def thermal_state(
         self, now: float, outdoor: Callable[[int, int], FloatArray | None] | None
     ) -> ThermalState | None:
-        """The thermal state now (the open slot's current values end the series); None without
-        a thermal model or a known temperature. Changes nothing but closing finished slots."""
+        """The thermal state now (after ``advance(now)``; the open slot's current values end the
+        series); None without a thermal model or a known temperature."""
         both = self._thermal_series(now, outdoor)
         if both is None or self.thermal is None:
             return None
