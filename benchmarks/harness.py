@@ -22,14 +22,21 @@ from homeassistant.util import dt as dt_util
 
 from custom_components.iot_ml.channels import StateReader, build_household
 from custom_components.iot_ml.const import (
+    CONF_CLIMATE,
     CONF_COMFORT_TEMPERATURE,
     CONF_ECO_TEMPERATURE,
+    CONF_ENVIRONMENT,
+    CONF_EVIDENCE,
     CONF_HISTORY_DAYS,
+    CONF_LIGHTS,
     CONF_OUTDOOR,
     CONF_PRESENCE,
     CONF_TRAINING_TIME,
+    CONF_WATCHED,
+    CONF_WINDOWS,
     HOME_KEY,
 )
+from custom_components.iot_ml.engine.anomaly import AnomalyEvent
 from custom_components.iot_ml.engine.climate import ZoneReading
 from custom_components.iot_ml.engine.core import SLOT_SECONDS
 from custom_components.iot_ml.engine.household import HOME, Household, Ingested, Zone
@@ -86,17 +93,17 @@ def zone_config(zone_id: str, name: str, attributes: dict[str, dict[str, Any]]) 
         value = roles.get(role, ())
         return tuple(value) if isinstance(value, list) else (value,)
 
-    climate = roles.get("climate")
+    climate = roles.get(CONF_CLIMATE)
     return ZoneConfig(
         zone_id=zone_id,
         name=name,
         area_id=zone_id,
-        evidence=many("evidence_entities"),
-        environment=many("environment_entities"),
+        evidence=many(CONF_EVIDENCE),
+        environment=many(CONF_ENVIRONMENT),
         climate=climate if isinstance(climate, str) else None,
-        lights=many("light_entities"),
-        watched=many("watched_entities"),
-        windows=many("window_entities"),
+        lights=many(CONF_LIGHTS),
+        watched=many(CONF_WATCHED),
+        windows=many(CONF_WINDOWS),
     )
 
 
@@ -160,6 +167,8 @@ class Replay:
         self.next_tick = (start // SLOT_SECONDS + 1) * SLOT_SECONDS
         self.next_training = self._training_after(start)
         self.trainings = 0
+        # Every anomaly event, as the integration's event entities receive them: (ts, zone, event).
+        self.events: list[tuple[float, str, AnomalyEvent]] = []
 
     def zone(self, key: str) -> Zone:
         """A zone of the household (``HOME`` for the home)."""
@@ -173,6 +182,7 @@ class Replay:
         state = ha_state(change)
         self.states[change.entity_id] = state
         result = self.household.ingest(change.ts, self.reader.samples(change.entity_id, state))
+        self.events += [(change.ts, key, event) for key, event in result.events]
         if result.moved and self.hooks.on_update is not None:
             self.hooks.on_update(change.ts, result)
         return result
@@ -193,7 +203,8 @@ class Replay:
                 self.next_training = self._training_after(self.now)
             else:
                 self.now = self.next_tick
-                self.household.tick(self.now, self.readings())
+                events = self.household.tick(self.now, self.readings())
+                self.events += [(self.now, key, event) for key, event in events]
                 self.next_tick += SLOT_SECONDS
                 if self.hooks.on_tick is not None:
                     self.hooks.on_tick(self.now)

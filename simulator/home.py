@@ -3,7 +3,6 @@ the state changes Home Assistant would see."""
 
 import bisect
 import gc
-import itertools
 import math
 from operator import itemgetter
 from typing import Any
@@ -15,7 +14,7 @@ from .block import STEPS, BlockBuilder, BlockPlan
 from .climate import ClimateReporter
 from .clock import LocalClock
 from .entities import EntityCatalog, light_id, tracker_id, tv_id, window_id
-from .events import Pending, StateChange
+from .events import Pending, StateChange, Tiebreak
 from .faults import FaultSchedule, FaultWindow
 from .lights import DARK_LUX, latch
 from .readings import sensor_values
@@ -73,7 +72,7 @@ class VirtualHome:
         )
         self.truth = GroundTruth(spec.zone_names, [p.name for p in spec.occupants])
         self._k = 0  # next step to simulate
-        self._seq = itertools.count()  # tie-break for equal (ts, entity rank)
+        self._seq = Tiebreak()  # tie-break for equal (ts, entity rank)
         self._pending: list[Pending] = []
         self._commands: list[Pending] = []
         self._last: dict[str, tuple[str, dict[str, Any], float]] = {}  # state, attrs, since
