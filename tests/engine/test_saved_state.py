@@ -31,7 +31,14 @@ def test_old_state_loads_and_saves_back_unchanged() -> None:
         house.import_state(key, zone["meta"], arrays_of(zone), SAVED["now"])
     for key, (meta, arrays) in house.export_state().items():
         zone = SAVED["zones"][key]
-        assert json.loads(json.dumps(meta)) == zone["meta"]
+        expected = json.loads(json.dumps(zone["meta"]))
+        if expected.get("watch"):
+            # The window watch now keeps residuals against the model, not raw temperatures:
+            # the old ``recent`` temperatures are dropped on load (a few slots of memory).
+            window = expected["watch"]["window"]
+            del window["recent"]
+            window["residuals"] = []
+        assert json.loads(json.dumps(meta)) == expected
         assert {k: a.tolist() for k, a in arrays.items()} == zone["arrays"]
 
 

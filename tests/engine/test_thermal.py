@@ -139,13 +139,26 @@ def test_window_drops_are_flagged_and_left_out() -> None:
     model = fit_thermal(room)
     assert model.c("heat") == pytest.approx(GAIN, rel=0.1)  # the drops did not bias it
     det = RapidDropDetector()
-    seen = [det.step(t) for t in room.temperature[: drops[0] + 5]]
+    temps = room.temperature[: drops[0] + 5]
+    changes = np.diff(temps, prepend=math.nan)
+    seen = [det.step(float(c), 0.0) for c in changes]  # a model expecting no change
     assert any(seen[drops[0] :]) and not any(seen[: drops[0]])
     assert det.open
     restored = RapidDropDetector.from_json(json.loads(json.dumps(det.to_json())))
     assert restored == det
-    det.step(math.nan)
-    assert RapidDropDetector.from_json(det.to_json()).recent[-1] != det.recent[-1] or True
+    det.step(math.nan, 0.0)
+    assert math.isnan(RapidDropDetector.from_json(det.to_json()).residuals[-1])
+
+
+def test_a_setback_the_model_expects_is_not_a_window() -> None:
+    """Heating off, the air falls 0.6 °C a slot as the model says it will: no window. The same
+    fall while the model expects the room to hold its temperature is one."""
+    det = RapidDropDetector()
+    assert not any(det.step(-0.6, -0.55) for _ in range(6))
+    assert not det.open
+    assert [det.step(-0.3, 0.0) for _ in range(2)] == [False, True]
+    old = {"drop_c": 0.5, "span": 2, "recovery": 12, "recent": [20.1, 20.0], "remaining": 0}
+    assert RapidDropDetector.from_json(old).residuals == ()  # saved before residuals
 
 
 def test_summer_without_heating_pins_the_gain() -> None:

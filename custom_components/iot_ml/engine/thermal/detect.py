@@ -46,22 +46,31 @@ def flag_rapid_drops(
 
 @dataclass(slots=True)
 class RapidDropDetector:
-    """Live version of ``flag_rapid_drops``: ``step`` per closed slot says "window open"."""
+    """Live open-window signature on closed slots: the air falls ``drop_c`` further within
+    ``span`` slots than the learned model expects for the heating it had (a setback's cooling
+    is expected, an airing is not), then holds for ``recovery`` slots."""
 
     drop_c: float = DROP_C
     span: int = DROP_SLOTS
     recovery: int = RECOVERY_SLOTS
-    recent: tuple[float, ...] = ()
+    residuals: tuple[float, ...] = ()  # observed minus expected change, newest last
     remaining: int = 0  # slots the flag still holds
 
-    def step(self, temperature: float) -> bool:
-        """Take a slot's temperature (NaN = none); True while the drop signature holds."""
+    def step(self, change: float, expected: float) -> bool:
+        """Take a slot's temperature ``change`` and the change the model ``expected`` (NaN:
+        unknown); True while the drop signature holds."""
         self.remaining = max(0, self.remaining - 1)
-        if not math.isnan(temperature):
-            past = [t for t in self.recent if not math.isnan(t)]
-            if past and max(past) - temperature >= self.drop_c:
+        residual = change - expected
+        self.residuals = (*self.residuals, residual)[-self.span :]
+        if not math.isnan(residual):
+            fall, total = 0.0, 0.0
+            for r in reversed(self.residuals):
+                if math.isnan(r):
+                    break  # gaps never trigger, they only break the comparison
+                total += r
+                fall = max(fall, -total)
+            if fall >= self.drop_c:
                 self.remaining = self.recovery + 1
-        self.recent = (*self.recent, temperature)[-self.span :]
         return self.remaining > 0
 
     @property
@@ -75,18 +84,19 @@ class RapidDropDetector:
             "drop_c": self.drop_c,
             "span": self.span,
             "recovery": self.recovery,
-            "recent": [None if math.isnan(t) else t for t in self.recent],
+            "residuals": [None if math.isnan(r) else r for r in self.residuals],
             "remaining": self.remaining,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RapidDropDetector:
-        """Inverse of ``to_json``."""
+        """Inverse of ``to_json``; a state saved before residuals (raw temperatures under
+        ``recent``) starts with no recent slots."""
         return cls(
             drop_c=float(data["drop_c"]),
             span=int(data["span"]),
             recovery=int(data["recovery"]),
-            recent=tuple(math.nan if t is None else float(t) for t in data["recent"]),
+            residuals=tuple(math.nan if r is None else float(r) for r in data.get("residuals", ())),
             remaining=int(data["remaining"]),
         )
 

@@ -82,7 +82,8 @@ class ThermalWatch:
             expected_off = float(model.predict(before, np.zeros(1))[0]) - before.temperature
             on = float(np.nan_to_num(series.heating[i - 1], nan=0.0))
             self.fault.step(on, float(t1 - t0), expected_off, model.c("heat"))
-            self.window.step(float(t1))
+            expected = float(model.predict(before, np.array([on]))[0]) - before.temperature
+            self.window.step(float(t1 - t0), expected)
         self.last_slot = series.start_slot + n - 1
 
     def to_json(self) -> JsonObject:
