@@ -1,7 +1,7 @@
 """The train and reset actions, their validation and responses."""
 
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError, Unauthorized
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError, Unauthorized
 from homeassistant.helpers import device_registry as dr
 import pytest
 
@@ -124,3 +124,25 @@ async def test_reset_is_admin_only(hass: HomeAssistant, hass_read_only_user) -> 
         await hass.services.async_call(
             DOMAIN, "reset", {}, blocking=True, context=Context(user_id=hass_read_only_user.id)
         )
+
+
+async def test_train_failure_raises_a_translated_error(
+    hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A training that raises shows as an error state and fails the action, in the user's
+    language; what was learned before stays."""
+    set_home_states(hass)
+    entry = make_entry()
+    await setup_entry(hass, entry)
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("custom_components.iot_ml.coordinator.train", broken)
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            DOMAIN, "train", {"zone": "Living room"}, blocking=True, return_response=True
+        )
+    assert err.value.translation_key == "training_failed"
+    assert err.value.translation_placeholders == {"zones": "Living room"}
+    assert entry.runtime_data.coordinator.state_of("zone0").value == "error"

@@ -45,16 +45,25 @@ _DEFAULT_OFF = frozenset({"off", "closed", "not_home", "clear", "false"})
 type Reading = tuple[float | None, GapReason | None]
 
 
-def canonical_unit(unit: str | None) -> str | None:
-    """The unit values in ``unit`` are stored in."""
+# Beyond any physical reading a home reports; larger numbers would also overflow the float32
+# buffers the engine keeps.
+MAX_MAGNITUDE = 1e9
+
+
+def canonical_unit(unit: object) -> str | None:
+    """The unit values in ``unit`` are stored in (a unit that is not a string: none)."""
+    if not isinstance(unit, str):
+        return None
     for converter, target in _CANONICAL:
         if unit in converter.VALID_UNITS:
             return target
     return unit
 
 
-def to_canonical(value: float, unit: str | None) -> float:
+def to_canonical(value: float, unit: object) -> float:
     """Convert ``value`` from ``unit`` to ``canonical_unit(unit)``."""
+    if not isinstance(unit, str):
+        return value
     for converter, target in _CANONICAL:
         if unit in converter.VALID_UNITS:
             return converter.convert(value, unit, target)
@@ -75,7 +84,7 @@ def parse_number(raw: object) -> Reading:
         value = float(raw)  # type: ignore[arg-type]
     except TypeError, ValueError:
         return None, GapReason.INVALID
-    if not math.isfinite(value):
+    if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
         return None, GapReason.INVALID
     return value, None
 
@@ -98,5 +107,6 @@ def parse_binary(domain: str, raw: object) -> Reading:
 
 
 def unit_of(state: State, unit_attribute: str | None = None) -> str | None:
-    """The unit a state reports its value in."""
-    return state.attributes.get(unit_attribute or ATTR_UNIT_OF_MEASUREMENT)
+    """The unit a state reports its value in (None when the attribute is not a string)."""
+    unit = state.attributes.get(unit_attribute or ATTR_UNIT_OF_MEASUREMENT)
+    return unit if isinstance(unit, str) else None

@@ -11,7 +11,7 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.service import async_register_admin_service
 from homeassistant.util import dt as dt_util
@@ -21,6 +21,7 @@ from .const import DOMAIN, HOME_KEY
 from .coordinator import IotMlConfigEntry, IotMlCoordinator
 from .engine.anomaly import Feedback
 from .engine.core import SLOT_SECONDS
+from .engine.household import LearningState
 
 SERVICE_TRAIN = "train"
 SERVICE_RESET = "reset"
@@ -118,8 +119,12 @@ def _targets(hass: HomeAssistant, call: ServiceCall) -> list[tuple[IotMlCoordina
 
 async def _async_train(call: ServiceCall) -> ServiceResponse:
     results: dict[str, Any] = {}
+    failed: list[str] = []
     for coordinator, keys in _targets(call.hass, call):
         await coordinator.async_train(keys)
+        failed += [
+            coordinator.zone_name(k) for k in keys if coordinator.state_of(k) is LearningState.ERROR
+        ]
         for key in keys:
             snapshot = coordinator.data[key]
             name = coordinator.zone_name(key)
@@ -128,6 +133,12 @@ async def _async_train(call: ServiceCall) -> ServiceResponse:
                 "samples": snapshot.status.samples,
                 "days_of_history": round(snapshot.status.days_of_history, 2),
             }
+    if failed:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="training_failed",
+            translation_placeholders={"zones": ", ".join(failed)},
+        )
     return {"zones": results} if call.return_response else None
 
 

@@ -131,6 +131,16 @@ def _write_npz(path: Path, arrays: dict[str, FloatArray]) -> None:
     np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
     tmp = path.with_suffix(".npz.tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp.write_bytes(buffer.getvalue())
+    # Durable before it replaces the old file: a power cut leaves the old arrays or the new
+    # ones, never a 0-byte file.
+    with tmp.open("wb") as handle:
+        handle.write(buffer.getvalue())
+        handle.flush()
+        os.fsync(handle.fileno())
     os.replace(tmp, path)
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)  # the rename itself
+    finally:
+        os.close(directory)
     LOGGER.debug("Saved %d arrays to %s", len(arrays), path)
