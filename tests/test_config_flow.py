@@ -7,6 +7,7 @@ from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.helpers import area_registry as ar, device_registry as dr, entity_registry as er
+from homeassistant.helpers.translation import async_get_translations
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_mock_service
 
@@ -58,6 +59,17 @@ MOTION = "binary_sensor.living_motion"
 
 
 # -- helpers -----------------------------------------------------------------------------------
+
+
+async def _assert_translated(hass: HomeAssistant, flow: str, errors: dict[str, str]) -> None:
+    """Every error a form shows has English text (HA shows the raw key otherwise).
+
+    ``flow``: ``config``, ``options`` or ``config_subentries.zone``.
+    """
+    category = flow.split(".", 1)[0]
+    strings = await async_get_translations(hass, "en", category, [DOMAIN])
+    missing = [e for e in errors.values() if f"component.{DOMAIN}.{flow}.error.{e}" not in strings]
+    assert not missing, f"{flow} errors without text: {missing}"
 
 
 def _suggested(result: Any, key: str) -> Any:
@@ -231,6 +243,7 @@ async def test_user_flow_errors(hass: HomeAssistant, changes: dict, errors: dict
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
     assert result["errors"] == errors
+    await _assert_translated(hass, "config", errors)
     for key, value in changes.items():
         assert _suggested(result, key) == value
     # Correcting it finishes the flow.
@@ -443,6 +456,7 @@ async def test_options_flow(hass: HomeAssistant) -> None:
     result = await hass.config_entries.options.async_configure(result["flow_id"], bad)
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {CONF_ECO_TEMPERATURE: "eco_above_comfort"}
+    await _assert_translated(hass, "options", result["errors"])
     assert _suggested(result, CONF_ECO_TEMPERATURE) == 25.0
     async_mock_service(hass, "notify", "mobile_app_phone")
     result = await hass.config_entries.options.async_init(entry.entry_id)
@@ -458,6 +472,7 @@ async def test_options_flow(hass: HomeAssistant) -> None:
         CONF_NOTIFY_SERVICES: "notify_service_not_found",
         CONF_NOTIFY_ENTITIES: "entity_not_found",
     }
+    await _assert_translated(hass, "options", result["errors"])
     hass.states.async_set("notify.family", "unknown")
     new = {
         **HOME_OPTIONS,
@@ -673,6 +688,7 @@ async def test_zone_entity_errors(hass: HomeAssistant, entities: dict, errors: d
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "entities"
     assert result["errors"] == errors
+    await _assert_translated(hass, "config_subentries.zone", errors)
     assert result["description_placeholders"] == {"zone": "Den"}
     for key, value in entities.items():
         assert _suggested(result, key) == value

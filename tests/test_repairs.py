@@ -1,5 +1,9 @@
 """Configured entities that disappear raise a fixable repair issue."""
 
+import json
+from pathlib import Path
+import re
+
 from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -15,13 +19,29 @@ from .conftest import LIVING_ZONE, make_entry, set_home_states, setup_entry
 pytestmark = pytest.mark.usefixtures("no_recorder")
 
 
+STRINGS = json.loads(
+    (Path(__file__).parent.parent / "custom_components" / DOMAIN / "strings.json").read_text()
+)
+
+
+def _placeholders(text: str) -> set[str]:
+    return set(re.findall(r"\{([^{}]+)\}", text))
+
+
 async def _fix(hass: HomeAssistant, issue_id: str) -> None:
     manager = repairs_flow_manager(hass)
     assert manager is not None
     result = await manager.async_init(DOMAIN, data={"issue_id": issue_id})
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "confirm"
-    assert result["description_placeholders"] == {"entity_id": "binary_sensor.gone"}
+    # The confirm text says where the entity is used, as the issue does.
+    assert result["description_placeholders"] == {
+        "entity_id": "binary_sensor.gone",
+        "zone": "Test home",
+    }
+    confirm = STRINGS["issues"]["missing_entity"]["fix_flow"]["step"]["confirm"]
+    used = _placeholders(confirm["title"]) | _placeholders(confirm["description"])
+    assert used == set(result["description_placeholders"])
     result = await manager.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
 

@@ -3,7 +3,6 @@
 from typing import Any
 
 from homeassistant.components.repairs import ConfirmRepairFlow, RepairsFlow, RepairsFlowResult
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 import probatio as vol
@@ -18,6 +17,7 @@ from .const import (
     CONF_WATCHED,
     DOMAIN,
 )
+from .coordinator import IotMlConfigEntry
 from .models import zones_of
 
 _LIST_KEYS = (CONF_EVIDENCE, CONF_ENVIRONMENT, CONF_LIGHTS, CONF_WATCHED)
@@ -28,23 +28,28 @@ def missing_issue_id(entry_id: str, entity_id: str) -> str:
     return f"missing_entity_{entry_id}_{entity_id}"
 
 
-@callback
-def async_check_missing_entities(
-    hass: HomeAssistant, entry: ConfigEntry, removed: str | None = None
-) -> None:
-    """Raise (or clear) an issue for each configured entity that exists nowhere.
-
-    ``removed`` was just deleted from the entity registry; its state may linger a moment.
-    """
-    registry = er.async_get(hass)
-    used: dict[str, str] = {}  # entity id -> where it is used (zone name or home)
+def _uses(entry: IotMlConfigEntry) -> dict[str, str]:
+    """Each entity the home reads -> where it is used (its zone's name, or the home's title)."""
+    used: dict[str, str] = {}
     for entity_id in (*entry.data.get(CONF_PRESENCE, ()), entry.data.get(CONF_OUTDOOR)):
         if entity_id:
             used[entity_id] = entry.title
     for zone in zones_of(entry):
         for entity_id in zone.entity_ids():
             used.setdefault(entity_id, zone.name)
-    for entity_id, where in used.items():
+    return used
+
+
+@callback
+def async_check_missing_entities(
+    hass: HomeAssistant, entry: IotMlConfigEntry, removed: str | None = None
+) -> None:
+    """Raise (or clear) an issue for each configured entity that exists nowhere.
+
+    ``removed`` was just deleted from the entity registry; its state may linger a moment.
+    """
+    registry = er.async_get(hass)
+    for entity_id, where in _uses(entry).items():
         issue_id = missing_issue_id(entry.entry_id, entity_id)
         exists = registry.async_get(entity_id) is not None or (
             entity_id != removed and hass.states.get(entity_id) is not None
@@ -89,14 +94,16 @@ class MissingEntityRepairFlow(ConfirmRepairFlow):
         self, user_input: dict[str, str] | None = None
     ) -> RepairsFlowResult:
         """Ask, then drop the entity from the configuration (the entry reloads)."""
+        entries = self.hass.config_entries
+        entry: IotMlConfigEntry | None = entries.async_get_entry(self._entry_id)
         if user_input is None:
+            # The text names the entity and where it is used, as the issue does.
+            where = _uses(entry).get(self._entity_id, entry.title) if entry else ""
             return self.async_show_form(
                 step_id="confirm",
                 data_schema=vol.Schema({}),
-                description_placeholders={"entity_id": self._entity_id},
+                description_placeholders={"entity_id": self._entity_id, "zone": where},
             )
-        entries = self.hass.config_entries
-        entry = entries.async_get_entry(self._entry_id)
         if entry is not None:
             for subentry in list(entry.subentries.values()):
                 new = _without(dict(subentry.data), self._entity_id)
