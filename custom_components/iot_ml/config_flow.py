@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from typing import Any, override
 
 from homeassistant.config_entries import (
-    ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
     ConfigSubentryData,
@@ -53,6 +52,7 @@ from .const import (
     SUBENTRY_ZONE,
     WINDOW_DEVICE_CLASSES,
 )
+from .coordinator import IotMlConfigEntry
 from .roles import areas_with_evidence, entity_exists, fits_role, suggest_zone
 
 _ZONE_LIST_ROLES = (CONF_EVIDENCE, CONF_ENVIRONMENT, CONF_LIGHTS, CONF_WATCHED, CONF_WINDOWS)
@@ -233,7 +233,7 @@ def _validate_zone_entities(hass: HomeAssistant, data: Mapping[str, Any]) -> dic
     return errors
 
 
-def _duplicate_zone(entry: ConfigEntry, name: str, area: str | None, skip: str | None) -> bool:
+def _duplicate_zone(entry: IotMlConfigEntry, name: str, area: str | None, skip: str | None) -> bool:
     """Another zone of ``entry`` has this name or area."""
     for subentry in entry.subentries.values():
         if subentry.subentry_type != SUBENTRY_ZONE or subentry.subentry_id == skip:
@@ -259,14 +259,14 @@ class IotMlConfigFlow(ConfigFlow, domain=DOMAIN):
     @callback
     @override
     def async_get_supported_subentry_types(
-        cls, config_entry: ConfigEntry
+        cls, config_entry: IotMlConfigEntry
     ) -> dict[str, type[ConfigSubentryFlow]]:
         return {SUBENTRY_ZONE: ZoneSubentryFlow}
 
     @staticmethod
     @callback
     @override
-    def async_get_options_flow(config_entry: ConfigEntry) -> IotMlOptionsFlow:
+    def async_get_options_flow(config_entry: IotMlConfigEntry) -> IotMlOptionsFlow:
         return IotMlOptionsFlow()
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

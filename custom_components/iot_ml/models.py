@@ -3,9 +3,9 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from homeassistant.config_entries import ConfigEntry, ConfigSubentry
+from homeassistant.config_entries import ConfigSubentry
 from homeassistant.const import CONF_NAME
 
 from .const import (
@@ -37,6 +37,9 @@ from .const import (
     SUBENTRY_ZONE,
 )
 
+if TYPE_CHECKING:  # annotations only: the coordinator imports this module
+    from .coordinator import IotMlConfigEntry
+
 
 @dataclass(frozen=True, slots=True)
 class HomeConfig:
@@ -54,7 +57,7 @@ class HomeConfig:
     notify_services: tuple[str, ...] = ()  # ... and these notify actions (mobile apps)
 
     @classmethod
-    def from_entry(cls, entry: ConfigEntry) -> HomeConfig:
+    def from_entry(cls, entry: IotMlConfigEntry) -> HomeConfig:
         """Read the settings of a config entry (options override data)."""
         return cls.from_mapping({**entry.data, **entry.options})
 
@@ -122,7 +125,7 @@ class ZoneConfig:
         )
 
 
-def zones_of(entry: ConfigEntry) -> list[ZoneConfig]:
+def zones_of(entry: IotMlConfigEntry) -> list[ZoneConfig]:
     """The zones configured under an entry, in creation order."""
     return [
         ZoneConfig.from_subentry(sub)
