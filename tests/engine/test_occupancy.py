@@ -1,4 +1,4 @@
-"""Occupancy engine: fusion, wasp-in-a-box, routine chain, forecasts, JSON state."""
+"""Occupancy engine: fusion, routine chain, forecasts, JSON state."""
 
 import json
 import math
@@ -28,7 +28,6 @@ from custom_components.iot_ml.engine.occupancy.routine import (
     rolling_backtest,
     score,
 )
-from custom_components.iot_ml.engine.occupancy.wasp import WaspInBox, wasp_slots
 
 TZ = "UTC"
 # 2024-01-01 00:00 UTC was a Monday: slot of it.
@@ -155,31 +154,6 @@ def test_kinds_named_by_their_strings() -> None:
     by_enum = fit_fusion(data, KINDS, occ)
     assert by_string.channels == by_enum.channels
     np.testing.assert_array_equal(by_string.coef, by_enum.coef)
-
-
-def test_wasp_in_a_box() -> None:
-    """Presence is kept after the door closes with interior activity, dropped without it."""
-    rule = WaspInBox()
-    assert not rule.present(0)
-    rule.activity(10)
-    assert rule.present(20)
-    rule.door(100, is_open=True)
-    assert rule.present(110)
-    rule.door(120, is_open=False)
-    assert rule.present(130)  # grace
-    rule.activity(200)  # someone is inside
-    assert rule.present(10_000)
-    rule.door(20_000, is_open=True)
-    rule.door(20_010, is_open=False)
-    assert rule.present(20_100)
-    assert not rule.present(20_010 + 601)  # no activity since the close: away
-    rule.activity(30_000)
-    assert rule.present(30_001)
-    assert WaspInBox.from_json(json.loads(json.dumps(rule.to_json()))) == rule
-    start = 0
-    out = wasp_slots(np.array([1000.0]), np.array([1010.0]), np.array([50.0, 3000.0]), start, 12)
-    assert out[0] == 1 and out[3] == 1  # before the door, and within the grace
-    assert out[6] == 0 and out[9] == 0 and out[10] == 1  # away, back on activity at 3000 s
 
 
 def test_forecast_short_and_long_horizons() -> None:
