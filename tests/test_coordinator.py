@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
-from custom_components.iot_ml.const import DOMAIN, HOME_KEY
+from custom_components.iot_ml.const import DOMAIN, HOME_KEY, LOGGER
 from custom_components.iot_ml.engine.core.types import GapReason
 
 from .conftest import make_entry, set_home_states, setup_entry
@@ -91,22 +91,34 @@ async def test_learned_state_survives_reload(
     await entry.runtime_data.coordinator.bootstrapped.wait()
 
 
-async def test_corrupt_arrays_raise_repair_and_relearn(hass: HomeAssistant) -> None:
-    """An unreadable npz never fails setup: a repair issue is raised and learning restarts."""
+def _our_issues(hass: HomeAssistant) -> list[ir.IssueEntry]:
+    return [i for i in ir.async_get(hass).issues.values() if i.domain == DOMAIN]
+
+
+async def test_corrupt_arrays_are_logged_and_relearned(hass: HomeAssistant) -> None:
+    """An unreadable npz never fails setup: it is logged and learning restarts from history.
+
+    No repair issue: there is nothing for the user to do (HA's rule: issues are actionable).
+    """
     set_home_states(hass)
     entry = make_entry()
     entry.add_to_hass(hass)
     hass_storage_path = Path(hass.config.path(".storage"))
     hass_storage_path.mkdir(parents=True, exist_ok=True)
     (hass_storage_path / f"{DOMAIN}.{entry.entry_id}.npz").write_bytes(b"not a zip file")
-    with patch(
-        "custom_components.iot_ml.storage._MigratingStore.async_load",
-        return_value={"learners": {"zone0": {"version": 1}}},
+    with (
+        patch(
+            "custom_components.iot_ml.storage._MigratingStore.async_load",
+            return_value={"learners": {"zone0": {"version": 1}}},
+        ),
+        patch.object(LOGGER, "warning", wraps=LOGGER.warning) as warning,
     ):
         await setup_entry(hass, entry)
     assert entry.state is ConfigEntryState.LOADED
-    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"corrupt_state_{entry.entry_id}")
-    assert issue is not None and issue.translation_key == "corrupt_state"
+    assert _our_issues(hass) == []
+    assert [c.args[0] for c in warning.call_args_list] == [
+        "Learned state of %s is unreadable (%s); relearning from history"
+    ]
     assert hass.states.get("sensor.living_room_learning_status") is not None
 
 
@@ -119,13 +131,17 @@ async def test_corrupt_arrays_raise_repair_and_relearn(hass: HomeAssistant) -> N
     ],
 )
 async def test_malformed_state_is_relearned(hass: HomeAssistant, stored: dict) -> None:
-    """Malformed JSON state raises the repair issue; the zone starts empty but works."""
+    """Malformed JSON state is logged, not a repair issue; the zone starts empty but works."""
     set_home_states(hass)
     entry = make_entry()
-    with patch("custom_components.iot_ml.storage._MigratingStore.async_load", return_value=stored):
+    with (
+        patch("custom_components.iot_ml.storage._MigratingStore.async_load", return_value=stored),
+        patch.object(LOGGER, "warning", wraps=LOGGER.warning) as warning,
+    ):
         await setup_entry(hass, entry)
     assert entry.state is ConfigEntryState.LOADED
-    assert ir.async_get(hass).async_get_issue(DOMAIN, f"corrupt_state_{entry.entry_id}")
+    assert warning.called
+    assert _our_issues(hass) == []
     assert (
         entry.runtime_data.coordinator.household.zones["zone0"].learner.trained_at is not None
     )  # retrained
@@ -134,7 +150,7 @@ async def test_malformed_state_is_relearned(hass: HomeAssistant, stored: dict) -
 async def test_newer_storage_version_is_treated_as_corrupt(
     hass: HomeAssistant, hass_storage
 ) -> None:
-    """A file written by a newer iot_ml (downgrade) is reported, not crashed on."""
+    """A file written by a newer iot_ml (downgrade) is logged and relearned, not crashed on."""
     set_home_states(hass)
     entry = make_entry()
     hass_storage[f"{DOMAIN}.{entry.entry_id}"] = {
@@ -143,8 +159,10 @@ async def test_newer_storage_version_is_treated_as_corrupt(
         "key": f"{DOMAIN}.{entry.entry_id}",
         "data": {"learners": {}},
     }
-    await setup_entry(hass, entry)
-    assert ir.async_get(hass).async_get_issue(DOMAIN, f"corrupt_state_{entry.entry_id}")
+    with patch.object(LOGGER, "warning", wraps=LOGGER.warning) as warning:
+        await setup_entry(hass, entry)
+    assert "newer" in warning.call_args.args[2]
+    assert _our_issues(hass) == []
 
 
 GARBAGE = ["unknown", "unavailable", "abc", "nan", "inf", "-inf", "", "1e999", "None"]

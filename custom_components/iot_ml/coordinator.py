@@ -15,7 +15,6 @@ from typing import Any, override
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
@@ -103,7 +102,7 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
         return self._snapshots()
 
     async def async_restore(self) -> None:
-        """Load saved learned state; unreadable storage raises a repair issue and is relearned."""
+        """Load saved learned state; unreadable storage is logged and relearned from history."""
         try:
             stored = await self.store.async_load()
         except StorageCorruptError as err:
@@ -284,20 +283,12 @@ class IotMlCoordinator(DataUpdateCoordinator[dict[str, ZoneSnapshot]]):
 
     @callback
     def _report_corrupt_storage(self, error: str) -> None:
+        # A warning, not a repair issue: relearning from history starts by itself and there is
+        # nothing for the user to do (HA's repair-issues rule: issues must be actionable).
         LOGGER.warning(
             "Learned state of %s is unreadable (%s); relearning from history",
             self.config_entry.title,
             error,
-        )
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            f"corrupt_state_{self.config_entry.entry_id}",
-            is_fixable=False,
-            is_persistent=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key="corrupt_state",
-            translation_placeholders={"home": self.config_entry.title, "error": error},
         )
 
     # -- reporting ----------------------------------------------------------------------------
