@@ -4,7 +4,8 @@ from datetime import timedelta
 import math
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN
+from homeassistant.components.sensor import SensorDeviceClass
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN, UnitOfTime
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util import dt as dt_util
@@ -58,6 +59,10 @@ async def test_learned_rates(hass: HomeAssistant) -> None:
     heating = _number(hass, "sensor.living_room_heating_rate")
     assert heating == pytest.approx(GAIN_C_PER_H - LOSS_PER_H * (temperature - outdoor), rel=0.35)
     assert _number(hass, "sensor.living_room_thermal_time_constant") == pytest.approx(10, rel=0.5)
+    # A duration in hours (HA converts it to the unit a user picks).
+    tau = hass.states.get("sensor.living_room_thermal_time_constant").attributes
+    assert tau["device_class"] == SensorDeviceClass.DURATION
+    assert tau["unit_of_measurement"] == UnitOfTime.HOURS
     in_1h = _number(hass, "sensor.living_room_temperature_in_1_h")
     assert temperature - 2 < in_1h < temperature  # idle now: it cools a little
     minutes = _number(hass, "sensor.living_room_time_to_target")

@@ -230,6 +230,7 @@ THERMAL_SENSORS: tuple[IotMlSensorEntityDescription, ...] = (
         UnitOfTime.HOURS,
         "time_constant",
         lambda t: t.rates.time_constant_h,
+        device_class=SensorDeviceClass.DURATION,
         suggested_display_precision=1,
         entity_category=EntityCategory.DIAGNOSTIC,
     ),
