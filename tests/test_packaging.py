@@ -2,9 +2,12 @@
 
 import json
 from pathlib import Path
+import re
 import tomllib
 
 from homeassistant.core import HomeAssistant
+import numpy as np
+from PIL import Image
 import yaml
 
 from custom_components.iot_ml.const import DOMAIN
@@ -60,6 +63,22 @@ def test_hacs_json() -> None:
     assert hacs["homeassistant"] == ha_version
 
 
+def test_info_md_agrees_with_readme() -> None:
+    """info.md is a short summary of the README: the same features (the README's bold
+    headlines), the same minimum Home Assistant, and no promises of features to come."""
+    info = (ROOT / "info.md").read_text()
+    readme = (ROOT / "README.md").read_text()
+    intro = readme.split("\n## ", 1)[0]
+    features = re.findall(r"^- \*\*(.+?)\*\*", intro, flags=re.MULTILINE)
+    assert features
+    assert [f for f in features if f.casefold() not in info.casefold()] == []
+    minimum = json.loads((ROOT / "hacs.json").read_text())["homeassistant"]
+    assert f"Requires Home Assistant {minimum} or newer" in info
+    assert f"**{minimum}**" in readme
+    assert "release by release" not in info
+    assert len(info.splitlines()) <= 25
+
+
 def test_translations_match_strings() -> None:
     """translations/en.json (read at runtime) is strings.json (read by hassfest)."""
     strings = json.loads((INTEGRATION / "strings.json").read_text())
@@ -78,11 +97,32 @@ def test_services_are_described_and_have_icons() -> None:
         assert icons["services"][name]["service"].startswith("mdi:")
 
 
-def test_brand_images_exist() -> None:
-    """HACS's brands check: custom_components/<domain>/brand/icon.png."""
-    for name in ("icon.png", "logo.png"):
-        data = (INTEGRATION / "brand" / name).read_bytes()
-        assert data.startswith(b"\x89PNG")
+def _opaque_margins(path: Path) -> tuple[tuple[int, int], tuple[int, int, int, int]]:
+    """(width, height) and the fully transparent margin on the left, top, right and bottom."""
+    with Image.open(path) as image:
+        alpha = np.asarray(image.convert("RGBA"))[..., 3]
+    rows, cols = np.nonzero(alpha)
+    h, w = alpha.shape
+    margins = (int(cols.min()), int(rows.min()), w - 1 - int(cols.max()), h - 1 - int(rows.max()))
+    return (w, h), margins
+
+
+def test_brand_images_follow_the_brand_rules() -> None:
+    """HACS's brands check (custom_components/<domain>/brand/icon.png), and HA's brand rules:
+    PNG, icon square 256 (@2x 512), logo shortest side 128-256 (@2x 256-512 and twice the
+    logo), both trimmed: at most a small margin around the drawing."""
+    brand = INTEGRATION / "brand"
+    sizes = {}
+    for name in ("icon", "icon@2x", "logo", "logo@2x"):
+        path = brand / f"{name}.png"
+        assert path.read_bytes().startswith(b"\x89PNG"), name
+        sizes[name], margins = _opaque_margins(path)
+        assert max(margins) <= 0.03 * min(sizes[name]), f"{name}: margins {margins} px"
+    assert sizes["icon"] == (256, 256)
+    assert sizes["icon@2x"] == (512, 512)
+    assert 128 <= min(sizes["logo"]) <= 256
+    assert 256 <= min(sizes["logo@2x"]) <= 512
+    assert sizes["logo@2x"] == (2 * sizes["logo"][0], 2 * sizes["logo"][1])
 
 
 async def test_registered_services_match_yaml(hass: HomeAssistant) -> None:
