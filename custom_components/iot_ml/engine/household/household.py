@@ -163,7 +163,8 @@ class Household:
 
     def ingest(self, ts: float, samples: Iterable[Sample]) -> Ingested:
         """Take readings taken at ``ts``: O(1) per sample, plus one re-read of P(occupied now)
-        for each zone whose occupancy evidence changed."""
+        for each zone whose binary evidence (motion, doors, media, presence) changed. Numeric
+        inputs (CO2, humidity...) drift slowly and change often: the next tick reads them."""
         out = Ingested()
         evidence: set[str] = set()
         for sample in samples:
@@ -176,7 +177,7 @@ class Household:
                     (sample.zone, e)
                     for e in learner.anomalies.observe(ts, sample.channel, sample.value)
                 ]
-            if sample.channel in learner.occupancy_kinds:
+            if learner.occupancy_kinds.get(sample.channel) is FeatureKind.BINARY:
                 evidence.add(sample.zone)
         for key in evidence:
             out.moved |= self._update_occupancy(self.zones[key], ts)
