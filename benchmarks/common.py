@@ -1,6 +1,6 @@
-"""Helpers shared by benchmarks: output files and simple statistics."""
+"""Helpers shared by benchmarks: their data, output files and simple statistics."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 import json
 from pathlib import Path
 import platform
@@ -9,6 +9,26 @@ import sys
 from typing import Any
 
 import numpy as np
+
+
+def require_data(data_dir: Path, names: Sequence[str], benchmark: str) -> dict[str, Path]:
+    """The datasets among ``names`` (paths relative to ``data_dir``) that exist, by name.
+
+    A benchmark that finds none of its data stops here with a message saying where it looked,
+    instead of writing a report with nothing measured; missing ones among several are named on
+    stderr and skipped.
+    """
+    found = {name: data_dir / name for name in names if (data_dir / name).exists()}
+    if not found:
+        where = f"{data_dir}" if data_dir.is_dir() else f"{data_dir} (no such directory)"
+        raise SystemExit(
+            f"{benchmark}: none of its data found in {where}; looked for {', '.join(names)}. "
+            "Pass --data DIR (scripts/bench makes it visible where the benchmark runs) or put the "
+            "datasets in ../shared/data beside the checkout."
+        )
+    if missing := [name for name in names if name not in found]:
+        print(f"{benchmark}: skipping what {data_dir} lacks: {', '.join(missing)}", file=sys.stderr)
+    return found
 
 
 def write_report(out_dir: Path, name: str, report: dict[str, Any]) -> Path:

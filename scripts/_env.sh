@@ -41,6 +41,89 @@ data_dir() {
     [ -d "$data" ] && (cd "$data" && pwd) || echo "/nonexistent"
 }
 
+# Host directories in_chroot binds at the same path inside the root, as "rw:/abs" or "ro:/abs"
+# (the checkout, the pip cache and the benchmark data are always there).
+CHROOT_BINDS=()
+
+# Where a directory given on the command line may not be bound: the root's own system folders
+# (binding over them would hide what the root runs on) and the cache holding the root itself.
+bind_refusal() {
+    local dir="$1"
+    case "$dir" in
+        /) echo "the root directory itself"; return 0 ;;
+        "$CACHE_DIR" | "$CACHE_DIR"/*) echo "inside the iot_ml cache ($CACHE_DIR) holding it"; return 0 ;;
+    esac
+    case "$dir" in
+        /bin | /bin/* | /boot | /boot/* | /dev | /dev/* | /etc | /etc/* | /lib | /lib/* | /lib[0-9x]* \
+            | /proc | /proc/* | /run | /run/* | /sbin | /sbin/* | /sys | /sys/* | /usr | /usr/* \
+            | /var | /var/*)
+            echo "one of its system directories"; return 0 ;;
+    esac
+    return 1
+}
+
+# Makes the directory of a benchmark's --out/--data usable where the benchmark runs: resolved
+# from the caller's directory (not the checkout the benchmark runs in), --out created, --data
+# required to exist, and, when commands run in the forky root, bound into it (--out read-write,
+# --data read-only) unless the root already sees it. Prints the absolute path; exits 2 with a
+# message instead when the directory cannot be used.
+bench_dir() {
+    local flag="$1" dir="$2" abs reason
+    [ -n "$dir" ] || { log "$flag needs a directory"; exit 2; }
+    if [ "$flag" = --out ]; then
+        mkdir -p -- "$dir" 2>/dev/null || { log "--out $dir: cannot create this directory"; exit 2; }
+    elif [ ! -d "$dir" ]; then
+        log "--data $dir: no such directory"; exit 2
+    fi
+    abs="$(cd -- "$dir" && pwd -P)"
+    if [ "${PY_MODE:-native}" = chroot ]; then
+        case "$abs" in
+            "$REPO_ROOT" | "$REPO_ROOT"/*) ;;  # the checkout is bound already
+            *)
+                if [ "$flag" = --data ] && [ "$abs" = "$(data_dir)" ]; then
+                    :  # the shared data folder is bound already
+                elif reason="$(bind_refusal "$abs")"; then
+                    log "$flag $dir: benchmarks run in the forky root, where $abs is $reason;"
+                    log "choose a directory elsewhere (for example under \$HOME, /tmp or the checkout)"
+                    exit 2
+                fi ;;
+        esac
+    fi
+    echo "$abs"
+}
+
+# Sets BENCH_ARGS to "$@" with each --out/--data DIR (or --out=DIR, --data=DIR) replaced by what
+# bench_dir makes of it, and adds to CHROOT_BINDS what the forky root must bind.
+bench_paths() {
+    BENCH_ARGS=()
+    local arg flag dir abs
+    while [ $# -gt 0 ]; do
+        arg="$1"; shift
+        case "$arg" in
+            --out | --data)
+                [ $# -gt 0 ] || { log "$arg needs a directory"; exit 2; }
+                flag="$arg"; dir="$1"; shift ;;
+            --out=* | --data=*)
+                flag="${arg%%=*}"; dir="${arg#*=}" ;;
+            *)
+                BENCH_ARGS+=("$arg"); continue ;;
+        esac
+        abs="$(bench_dir "$flag" "$dir")" || exit 2
+        BENCH_ARGS+=("$flag" "$abs")
+        if [ "${PY_MODE:-native}" = chroot ]; then
+            case "$abs" in
+                "$REPO_ROOT" | "$REPO_ROOT"/*) ;;
+                *)
+                    if [ "$flag" = --out ]; then
+                        CHROOT_BINDS+=("rw:$abs")
+                    elif [ "$abs" != "$(data_dir)" ]; then
+                        CHROOT_BINDS+=("ro:$abs")
+                    fi ;;
+            esac
+        fi
+    done
+}
+
 # Runs "$@" inside the forky root; the mounts live in a private namespace and die with the command.
 in_chroot() {
     local cwd="$PWD"
@@ -49,11 +132,20 @@ in_chroot() {
     cp -f /etc/ssl/certs/ca-certificates.crt "$CHROOT_DIR/etc/ssl/certs/ca-certificates.crt" 2>/dev/null || true
     unshare --mount --propagation private -- /bin/bash -c '
         set -e
-        root="$1"; repo="$2"; cwd="$3"; cache="$4"; data="$5"; shift 5
+        root="$1"; repo="$2"; cwd="$3"; cache="$4"; data="$5"; nbinds="$6"; shift 6
+        binds=("${@:1:$nbinds}"); shift "$nbinds"
         mount --rbind /dev "$root/dev"
         mount -t proc proc "$root/proc"
         mount --rbind /sys "$root/sys"
         mount -t tmpfs tmpfs "$root/tmp"
+        # Directories named on the command line (benchmark --out/--data), at the same path;
+        # before the checkout and cache, so those stay on top when one holds the other.
+        for bind in "${binds[@]}"; do
+            dir="${bind#*:}"
+            mkdir -p "$root$dir"
+            mount --bind "$dir" "$root$dir"
+            if [ "${bind%%:*}" = ro ]; then mount -o remount,bind,ro "$root$dir"; fi
+        done
         # After the tmpfs: a checkout or cache under /tmp must not be hidden by it.
         mkdir -p "$root$repo" "$root$cache/pip"
         mount --bind "$repo" "$root$repo"
@@ -69,7 +161,8 @@ in_chroot() {
             CI="${CI:-}" IOT_ML_IN_CHROOT=1 SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
             UV_NATIVE_TLS=1 \
             /bin/bash -c "cd \"\$0\" && exec \"\$@\"" "$cwd" "$@"
-    ' _ "$CHROOT_DIR" "$REPO_ROOT" "$cwd" "$CACHE_DIR" "$(data_dir)" "$@"
+    ' _ "$CHROOT_DIR" "$REPO_ROOT" "$cwd" "$CACHE_DIR" "$(data_dir)" \
+        "${#CHROOT_BINDS[@]}" ${CHROOT_BINDS[@]+"${CHROOT_BINDS[@]}"} "$@"
 }
 
 chroot_ok() {
