@@ -12,14 +12,17 @@ from custom_components.iot_ml.engine.occupancy.fusion import (
     ChannelFeature,
     FeatureKind,
     FusionModel,
-    FusionState,
     fit_fusion,
-    fit_fusion_unsupervised,
     fit_logistic,
     hmm_posterior,
     hold,
 )
-from custom_components.iot_ml.engine.occupancy.model import OccupancyModel, fit_occupancy, logit
+from custom_components.iot_ml.engine.occupancy.model import (
+    OccupancyForecast,
+    OccupancyModel,
+    fit_occupancy,
+    forecast_basis,
+)
 from custom_components.iot_ml.engine.occupancy.routine import (
     RoutineModel,
     day_starts,
@@ -60,6 +63,16 @@ def sensors(rng: np.random.Generator, occ: np.ndarray) -> dict[str, np.ndarray]:
 KINDS = {"good": FeatureKind.BINARY, "bad": FeatureKind.BINARY, "co2": FeatureKind.NUMERIC}
 
 
+def weight(model: FusionModel, name: str) -> float:
+    """Summed logistic weight of a channel's columns (how much it moves the log-odds)."""
+    i = 0
+    for c in model.channels:
+        if c.name == name:
+            return float(model.coef[i : i + c.width].sum())
+        i += c.width
+    raise KeyError(name)
+
+
 def test_logistic_matches_sklearn() -> None:
     """Our IRLS L2 logistic regression equals scikit-learn's on the same objective."""
     from sklearn.linear_model import LogisticRegression
@@ -75,50 +88,35 @@ def test_logistic_matches_sklearn() -> None:
     assert ours.mean() == pytest.approx(ref.score(x, y), abs=1e-9)
 
 
-def test_supervised_fusion_learns_reliability() -> None:
-    """With labels, the reliable motion sensor weighs more and is rated more reliable."""
+def test_supervised_fusion_weighs_the_reliable_sensor() -> None:
+    """With labels, the reliable motion sensor weighs more than the unreliable one."""
     rng = np.random.default_rng(1)
     occ = weekly_truth(rng, 2)
     data = sensors(rng, occ)
     model = fit_fusion(data, KINDS, occ)
-    assert model.weight_of("good") > model.weight_of("bad") + 1.0
-    rel = model.reliability
-    assert rel["good"].log_ratio > 3.0 > rel["bad"].log_ratio > 0
+    assert weight(model, "good") > weight(model, "bad") + 1.0
     acc = np.mean((model.predict(data) >= 0.5) == occ)
     assert acc > 0.9
-    with pytest.raises(KeyError):
-        model.weight_of("nope")
 
 
-def test_unsupervised_fusion_learns_reliability() -> None:
-    """Without labels (HMM EM + self-training) the same ranking is learned and occupancy found."""
+def test_self_trained_fusion_finds_occupancy() -> None:
+    """Without labels (HMM EM, then the fusion fitted on its soft labels, as a zone trains) the
+    same ranking is learned and occupancy found."""
     rng = np.random.default_rng(2)
     occ = weekly_truth(rng, 2)
     data = sensors(rng, occ)
     data["good"][100:110] = np.nan  # gaps are tolerated
-    model, q = fit_fusion_unsupervised(data, KINDS)
+    q = hmm_posterior({k: data[k] for k in ("good", "bad")})
     assert np.mean((q >= 0.5) == occ) > 0.9
-    assert model.reliability["good"].log_ratio > model.reliability["bad"].log_ratio + 1.0
-    assert model.weight_of("good") > model.weight_of("bad")
+    model = fit_occupancy(data, KINDS)
+    assert weight(model.fusion, "good") > weight(model.fusion, "bad")
+    assert np.mean((model.detect(data) >= 0.5) == occ) > 0.9
     only_bad = hmm_posterior({"x": np.zeros(50)})  # an always-off channel: nothing to find
     assert only_bad.shape == (50,)
     with pytest.raises(ValueError, match="binary"):
         hmm_posterior({})
-
-
-def test_live_state_matches_batch() -> None:
-    """FusionState.step gives the batch prediction slot by slot, NaN included."""
-    rng = np.random.default_rng(3)
-    occ = weekly_truth(rng, 1)
-    data = sensors(rng, occ)
-    data["co2"][50:53] = np.nan
-    data["prior"] = rng.normal(size=len(occ))
-    data["prior"][7] = np.nan
-    model = fit_fusion(data, {**KINDS, "prior": FeatureKind.DIRECT}, occ)
-    batch = model.predict(data)
-    state = FusionState(model)
-    live = [state.step({k: float(v[t]) for k, v in data.items()}) for t in range(400)]
-    np.testing.assert_allclose(live, batch[:400], atol=1e-9)
+    with pytest.raises(ValueError, match="binary"):
+        fit_occupancy({"co2": data["co2"]}, {"co2": FeatureKind.NUMERIC})
 
 
 def test_hold_and_features() -> None:
@@ -140,12 +138,14 @@ def test_hold_and_features() -> None:
 
 def test_kinds_named_by_their_strings() -> None:
     """Saved models and older callers name kinds by string: read as the enum, written back."""
-    assert [k.value for k in FeatureKind] == ["binary", "numeric", "direct"]
+    assert [k.value for k in FeatureKind] == ["binary", "numeric"]
     feature = ChannelFeature("a", "binary")  # type: ignore[arg-type]
     assert feature.kind is FeatureKind.BINARY and feature.width == 3
-    saved = ChannelFeature("p", FeatureKind.DIRECT).to_json()
-    assert saved["kind"] == "direct" and type(saved["kind"]) is str
-    assert ChannelFeature.from_json(saved).kind is FeatureKind.DIRECT
+    saved = ChannelFeature("p", FeatureKind.NUMERIC).to_json()
+    assert saved["kind"] == "numeric" and type(saved["kind"]) is str
+    assert ChannelFeature.from_json(saved).kind is FeatureKind.NUMERIC
+    with pytest.raises(ValueError, match="kind 'direct'"):  # the routine prior's, no longer fitted
+        ChannelFeature.from_json({**saved, "kind": "direct"})
     rng = np.random.default_rng(1)
     occ = weekly_truth(rng, 1)
     data = sensors(rng, occ)
@@ -181,9 +181,12 @@ def test_next_arrival_within_15_minutes() -> None:
     rng = np.random.default_rng(5)
     occ = weekly_truth(rng, 4)
     end = MONDAY + len(occ)
-    model = fit_occupancy({"m": occ * 0.5}, {"m": FeatureKind.BINARY}, end, TZ, labels=occ)
+    routine = fit_routine(occ, end, TZ)
     origin = end + 12 * SLOTS_PER_HOUR  # Monday 12:00
-    fc = model.forecast(0.0, origin)
+    empty, occupied = forecast_basis(routine, origin)
+    np.testing.assert_allclose(empty, routine.forecast(0.0, origin, SLOTS_PER_DAY))
+    np.testing.assert_allclose(occupied, routine.forecast(1.0, origin, SLOTS_PER_DAY))
+    fc = OccupancyForecast.of(empty, 0.0, origin)
     assert fc.next_arrival is not None
     truth = end + 17 * SLOTS_PER_HOUR + 6
     assert abs(fc.next_arrival.slot - truth) * 5 <= 15
@@ -199,18 +202,18 @@ def test_unsupervised_zone_and_json_round_trip() -> None:
     rng = np.random.default_rng(6)
     occ = weekly_truth(rng, 2)
     data = sensors(rng, occ)
-    end = MONDAY + len(occ)
-    model = fit_occupancy(data, KINDS, end, TZ)
-    p = model.detect(data, MONDAY)
+    model = fit_occupancy(data, KINDS)
+    p = model.detect(data)
     assert np.mean((p >= 0.5) == occ) > 0.9
+    assert model.fusion_names() == ["good", "bad", "co2"]
     text = json.dumps(model.to_json())
     back = OccupancyModel.from_json(json.loads(text))
-    np.testing.assert_allclose(back.detect(data, MONDAY), p, atol=1e-4)
+    np.testing.assert_allclose(back.detect(data), p, atol=1e-4)
     assert back.fusion.channels == model.fusion.channels
-    plain = fit_occupancy(data, KINDS, end, TZ, labels=occ, use_prior=False)
-    assert plain.detect(data, MONDAY).shape == occ.shape
     with pytest.raises(ValueError, match="version"):
         OccupancyModel.from_json({"version": 0})
+    with pytest.raises(ValueError, match="routine prior"):
+        OccupancyModel.from_json({**model.to_json(), "use_prior": True})
     bad = model.to_json()["fusion"]
     bad["coef"] = bad["coef"][:-1]
     with pytest.raises(ValueError, match="coefficients"):
@@ -237,4 +240,3 @@ def test_backtest_and_scores() -> None:
     assert day_starts(MONDAY, 0, TZ) == []
     empty = fit_routine(np.full(10, np.nan), MONDAY + 10, TZ)
     assert np.allclose(empty.prior, 0.5)
-    np.testing.assert_allclose(logit(np.array([0.5, 1.0])), [0.0, np.log(0.982 / 0.018)])

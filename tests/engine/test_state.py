@@ -80,7 +80,7 @@ def _reader(name: str) -> tuple[Any, Any]:
     anomalies = ZoneAnomalies("living", ["temp"], "UTC", 0.5, activity=True, joint=True)
     readers = {
         "zone occupancy": (LIVING["occupancy"], ZoneOccupancy.from_json),
-        "occupancy": (SAVED["occupancy_model"], OccupancyModel.from_json),
+        "occupancy": (LIVING["occupancy"]["fusion"], OccupancyModel.from_json),
         "thermal": (LIVING["thermal"], ThermalModel.from_json),
         "thermal watch": (LIVING["watch"], ThermalWatch.from_json),
         "zone anomaly": (LIVING["anomalies"], anomalies.restore),

@@ -71,8 +71,3 @@ class AnomalyResult:
     alert: Episode | None = None  # a new episode began with this update
     cleared: Episode | None = None  # this episode ended with this update
     episode_id: str | None = None  # the episode still open after this update
-
-    @property
-    def is_cleared(self) -> bool:
-        """Whether an episode ended with this update."""
-        return self.cleared is not None

@@ -1,15 +1,14 @@
-"""Evidence fusion for "occupied now": a logistic model over slot features, reliabilities learned.
+"""Evidence fusion for "occupied now": a logistic model over slot features, weights learned.
 
 Each evidence channel is a slot series on the 5-minute grid, of a ``FeatureKind``:
 - ``binary``: fraction of the slot the channel was on (motion, doors, media); features are the
   current fraction and a decaying "hold" of earlier slots whose decay is learned per channel;
 - ``numeric``: a level (CO2, temperature, ...); features are its standardised level and slopes
-  over one and three slots (a CO2 rise);
-- ``direct``: a feature used as is (e.g. the routine prior's log-odds or a presence rule's 0/1).
+  over one and three slots (a CO2 rise).
 
-With labels the weights come from an L2 logistic regression solved by Newton/IRLS. Without labels
-a two-state hidden Markov model over the binary channels (Bernoulli emissions, EM) gives soft
-labels first, so no probability is set by hand.
+The weights come from an L2 logistic regression solved by Newton/IRLS on (soft) targets; a zone
+has no labels, so a two-state hidden Markov model over its binary channels (Bernoulli emissions,
+EM) gives them first (``hmm_posterior``), and no probability is set by hand.
 """
 
 from collections.abc import Mapping
@@ -100,14 +99,13 @@ def _shift(x: FloatArray, k: int) -> FloatArray:
 class FeatureKind(StrEnum):
     """How a series becomes fusion features (the values are also what saved models hold).
 
-    Not a ``ChannelKind``: the fusion reads a zone's evidence (motion, doors, media, presence)
-    as binary and its numeric environment channels as levels, and adds series of its own that
-    come from no channel at all (the routine prior, calendar terms), used as they are.
+    Not a ``ChannelKind``: what counts is the channel's role too. The fusion reads a zone's
+    evidence (motion, doors, media, presence) as binary and its numeric environment channels as
+    levels; other channels (lights, climate) are not fusion features at all.
     """
 
     BINARY = ChannelKind.BINARY.value  # on/off evidence: current fraction, hold, onset
     NUMERIC = ChannelKind.NUMERIC.value  # a level: standardised, and its slopes
-    DIRECT = "direct"  # a ready feature (log-odds, a 0/1 rule, a sine): one column as is
 
     @classmethod
     def of(cls, value: str) -> FeatureKind:
@@ -116,9 +114,6 @@ class FeatureKind(StrEnum):
             return cls(value)
         except ValueError:
             raise ValueError(f"unknown channel kind {value!r}") from None
-
-
-_WIDTH = {FeatureKind.BINARY: 3, FeatureKind.NUMERIC: 3, FeatureKind.DIRECT: 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,8 +133,8 @@ class ChannelFeature:
 
     @property
     def width(self) -> int:
-        """Number of feature columns the channel yields."""
-        return _WIDTH[self.kind]
+        """Number of feature columns the channel yields (three of either kind)."""
+        return 3
 
     def columns(self, x: FloatArray) -> FloatArray:
         """Feature columns for a whole slot series (rows = slots)."""
@@ -150,13 +145,11 @@ class ChannelFeature:
             # Onset: on now after a quiet spell. Its own weight lets a first motion count as
             # much as the data says, instead of what sustained activity implies.
             return np.column_stack([cur, held, cur * (1.0 - held)])
-        if self.kind is FeatureKind.NUMERIC:
-            level = (x - self.center) / self.scale
-            s1 = (x - _shift(x, 1)) / self.slope_scale
-            s3 = (x - _shift(x, 3)) / (3 * self.slope_scale)
-            cols = np.column_stack([level, s1, s3])
-            return np.clip(np.nan_to_num(cols, nan=0.0), -6.0, 6.0)
-        return np.nan_to_num(x, nan=0.0)[:, None]
+        level = (x - self.center) / self.scale
+        s1 = (x - _shift(x, 1)) / self.slope_scale
+        s3 = (x - _shift(x, 3)) / (3 * self.slope_scale)
+        cols = np.column_stack([level, s1, s3])
+        return np.clip(np.nan_to_num(cols, nan=0.0), -6.0, 6.0)
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON."""
@@ -183,26 +176,12 @@ class ChannelFeature:
 
 
 @dataclass(frozen=True, slots=True)
-class Reliability:
-    """What a binary channel says: P(on in a slot | occupied) and P(on | empty)."""
-
-    p_on_occupied: float
-    p_on_empty: float
-
-    @property
-    def log_ratio(self) -> float:
-        """Evidence in nats an "on" slot carries for occupancy."""
-        return math.log(self.p_on_occupied / self.p_on_empty)
-
-
-@dataclass(frozen=True, slots=True)
 class FusionModel:
-    """A fitted fusion: channel transforms, logistic weights, per-channel reliabilities."""
+    """A fitted fusion: channel transforms and logistic weights."""
 
     channels: tuple[ChannelFeature, ...]
     coef: FloatArray
     intercept: float
-    reliability: dict[str, Reliability]
 
     def design(self, data: dict[str, FloatArray]) -> FloatArray:
         """Feature matrix for slot series keyed by channel name (missing channel: all NaN)."""
@@ -214,93 +193,32 @@ class FusionModel:
         """P(occupied) for every slot."""
         return _sigmoid(self.design(data) @ self.coef + self.intercept)
 
-    def weight_of(self, name: str) -> float:
-        """Summed logistic weight of a channel's columns (how much it moves the log-odds)."""
-        i = 0
-        for c in self.channels:
-            if c.name == name:
-                return float(self.coef[i : i + c.width].sum())
-            i += c.width
-        raise KeyError(name)
-
     def to_json(self) -> dict[str, Any]:
         """Plain JSON (no pickle)."""
         return {
             "channels": [c.to_json() for c in self.channels],
             "coef": [float(v) for v in self.coef],
             "intercept": self.intercept,
-            "reliability": {
-                k: [r.p_on_occupied, r.p_on_empty] for k, r in self.reliability.items()
-            },
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FusionModel:
-        """Inverse of ``to_json``; ``ValueError`` when weights and channels disagree."""
+        """Inverse of ``to_json``; ``ValueError`` when weights and channels disagree.
+
+        Models saved before the fusion dropped its per-channel reliabilities still hold them
+        (``"reliability"``): nothing read them, and they are ignored.
+        """
         channels = tuple(ChannelFeature.from_json(c) for c in data["channels"])
         coef = np.array([float(v) for v in data["coef"]])
         if len(coef) != sum(c.width for c in channels):
             raise ValueError("coefficients do not match the channels")
-        reliability = {
-            str(k): Reliability(float(v[0]), float(v[1])) for k, v in data["reliability"].items()
-        }
-        return cls(channels, coef, float(data["intercept"]), reliability)
-
-
-class FusionState:
-    """Live per-slot evaluation: O(channels) per slot, same result as ``FusionModel.predict``."""
-
-    def __init__(self, model: FusionModel) -> None:
-        """Start with empty holds and no numeric history."""
-        self.model = model
-        self.holds = {c.name: 0.0 for c in model.channels if c.kind is FeatureKind.BINARY}
-        self.recent: dict[str, list[float]] = {
-            c.name: [math.nan] * 3 for c in model.channels if c.kind is FeatureKind.NUMERIC
-        }
-
-    def step(self, values: dict[str, float]) -> float:
-        """Take one closed slot's values (missing or NaN: no data) and return P(occupied)."""
-        z = self.model.intercept
-        i = 0
-        for c in self.model.channels:
-            x = values.get(c.name, math.nan)
-            w = self.model.coef
-            if c.kind is FeatureKind.BINARY:
-                cur = 0.0 if math.isnan(x) else x
-                held = self.holds[c.name]
-                z += w[i] * cur + w[i + 1] * held + w[i + 2] * cur * (1.0 - held)
-                decayed = c.decay * self.holds[c.name]
-                self.holds[c.name] = max(cur, decayed if decayed >= TINY else 0.0)
-            elif c.kind is FeatureKind.NUMERIC:
-                past = self.recent[c.name]
-                feats = (
-                    (x - c.center) / c.scale,
-                    (x - past[-1]) / c.slope_scale,
-                    (x - past[0]) / (3 * c.slope_scale),
-                )
-                for k, f in enumerate(feats):
-                    z += w[i + k] * (0.0 if math.isnan(f) else min(6.0, max(-6.0, f)))
-                past.pop(0)
-                past.append(x)
-            else:
-                z += w[i] * (0.0 if math.isnan(x) else x)
-            i += c.width
-        return float(0.5 * (1.0 + math.tanh(0.5 * float(z))))
+        return cls(channels, coef, float(data["intercept"]))
 
 
 def _loglik(p: FloatArray, y: FloatArray, weights: FloatArray | None = None) -> float:
     p = np.clip(p, 1e-9, 1 - 1e-9)
     terms = y * np.log(p) + (1 - y) * np.log(1 - p)
     return float(np.sum(terms if weights is None else weights * terms))
-
-
-def _binary_reliability(x: FloatArray, y: FloatArray) -> Reliability:
-    ok = ~np.isnan(x)
-    on = (np.nan_to_num(x, nan=0.0) > 0).astype(np.float64)
-    occ, emp = y * ok, (1 - y) * ok
-    p1 = (float(np.sum(on * occ)) + 0.5) / (float(np.sum(occ)) + 1.0)
-    p0 = (float(np.sum(on * emp)) + 0.5) / (float(np.sum(emp)) + 1.0)
-    return Reliability(p1, p0)
 
 
 def _grouped(cols: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -334,14 +252,13 @@ def fit_fusion(
     target: FloatArray,
     l2: float = DEFAULT_L2,
 ) -> FusionModel:
-    """Supervised fit on (possibly soft) ``target`` in [0, 1]; NaN targets are skipped.
+    """Fit on (possibly soft) ``target`` in [0, 1]; NaN targets are skipped.
 
     ``kinds`` may name the kinds by their values (``"binary"``); ``ValueError`` if one is unknown.
     """
     keep = ~np.isnan(target)
     y = np.where(keep, target, 0.0)
     channels: list[ChannelFeature] = []
-    reliability: dict[str, Reliability] = {}
     for name, x in data.items():
         kind = FeatureKind.of(kinds[name])
         if kind is FeatureKind.BINARY:
@@ -353,8 +270,7 @@ def fit_fusion(
                 p = _sigmoid(rows @ coef + b)
                 best = max(best, (_loglik(p, mean_y, count), decay))
             channels.append(ChannelFeature(name, kind, decay=best[1]))
-            reliability[name] = _binary_reliability(x[keep], y[keep])
-        elif kind is FeatureKind.NUMERIC:
+        else:
             center = float(np.nanmean(x)) if np.any(~np.isnan(x)) else 0.0
             scale = float(np.nanstd(x)) if np.sum(~np.isnan(x)) > 1 else 0.0
             diff = np.diff(x)
@@ -364,12 +280,10 @@ def fit_fusion(
                     name, kind, center=center, scale=scale or 1.0, slope_scale=slope or 1.0
                 )
             )
-        else:
-            channels.append(ChannelFeature(name, kind))
-    model = FusionModel(tuple(channels), np.zeros(0), 0.0, reliability)
+    model = FusionModel(tuple(channels), np.zeros(0), 0.0)
     x_all = model.design(data)[keep]
     coef, intercept = fit_logistic(x_all, y[keep], l2)
-    return FusionModel(tuple(channels), coef, intercept, reliability)
+    return FusionModel(tuple(channels), coef, intercept)
 
 
 def hmm_posterior(binary: dict[str, FloatArray], iterations: int = 8) -> FloatArray:
@@ -403,12 +317,3 @@ def hmm_posterior(binary: dict[str, FloatArray], iterations: int = 8) -> FloatAr
             break
     # Name the states: occupied is the one in which the channels fire more.
     return q if float(np.sum(p1)) >= float(np.sum(p0)) else 1 - q
-
-
-def fit_fusion_unsupervised(
-    data: dict[str, FloatArray], kinds: Mapping[str, FeatureKind], l2: float = DEFAULT_L2
-) -> tuple[FusionModel, FloatArray]:
-    """Self-train: HMM soft labels from the binary channels, then a fusion fit on them."""
-    binary = {k: v for k, v in data.items() if kinds[k] == FeatureKind.BINARY}
-    q = hmm_posterior(binary)
-    return fit_fusion(data, kinds, q, l2), q

@@ -1,44 +1,20 @@
-"""Per-zone occupancy: fused "occupied now", routine, forecast, next arrival and departure.
+"""Per-zone occupancy: the fused "occupied now" detector, and forecasts from the routine.
 
-Inputs are slot series on the 5-minute grid (see ``occupancy_fusion`` for channel kinds). The
-routine prior enters the fusion as one more feature (its log-odds), so the detector leans on the
-household's schedule where the sensors say little.
+Inputs are slot series on the 5-minute grid (see ``fusion`` for channel kinds). The detector reads
+the sensors only; the routine (``routine.RoutineModel``, fitted by the zone on what the detector
+found) carries P(occupied now) forward into forecasts, the next arrival and departure.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import numpy as np
-
-from ..core.grid import SLOTS_PER_DAY, SLOTS_PER_HOUR
+from ..core.grid import SLOTS_PER_DAY
 from ..core.state import JsonObject, read_state, write_state
-from ..core.timebase import hour_of_week
 from ..core.types import FloatArray
 from .fusion import FeatureKind, FusionModel, fit_fusion, hmm_posterior
-from .routine import HORIZONS, RoutineModel, Transition, fit_routine, next_crossing
+from .routine import HORIZONS, RoutineModel, Transition, next_crossing
 
-STATE_VERSION = 1  # calendar channels need no bump: v1 states without them still load
-PRIOR_CHANNEL = "_routine"
-# Smooth time of day (two harmonics) and the day type, as the published NS/WS features: an
-# hour-of-week prior from a week or two of history over-fits, these generalise across days.
-CALENDAR_CHANNELS = ("_tod_sin1", "_tod_cos1", "_tod_sin2", "_tod_cos2", "_weekend")
-
-
-def calendar(start_slot: int, count: int, tz: str) -> dict[str, FloatArray]:
-    """Calendar features per slot: time of day as sines and cosines, and a weekend flag."""
-    how = hour_of_week(start_slot, count, tz)
-    slot_in_hour = (np.arange(start_slot, start_slot + count) % SLOTS_PER_HOUR) / SLOTS_PER_HOUR
-    angle = 2 * np.pi * (how % 24 + slot_in_hour) / 24
-    values = (np.sin(angle), np.cos(angle), np.sin(2 * angle), np.cos(2 * angle))
-    out = dict(zip(CALENDAR_CHANNELS, values, strict=False))
-    out["_weekend"] = (how >= 5 * 24).astype(np.float64)
-    return out
-
-
-def logit(p: FloatArray) -> FloatArray:
-    """Log-odds, clipped to +-4."""
-    q = np.clip(p, 0.018, 0.982)
-    return np.asarray(np.log(q / (1 - q)))
+STATE_VERSION = 1  # states that still hold the routine and ``use_prior`` (always false) load
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +39,6 @@ class OccupancyForecast:
         )
 
 
-def forecast_from(routine: RoutineModel, p_now: float, slot: int) -> OccupancyForecast:
-    """Propagate P(occupied at ``slot``) through the routine's chain for 24 hours."""
-    return OccupancyForecast.of(routine.forecast(p_now, slot, SLOTS_PER_DAY), p_now, slot)
-
-
 def forecast_basis(routine: RoutineModel, slot: int) -> tuple[FloatArray, FloatArray]:
     """The 24 h forecast from ``slot`` when empty and when occupied there.
 
@@ -79,83 +50,40 @@ def forecast_basis(routine: RoutineModel, slot: int) -> tuple[FloatArray, FloatA
 
 @dataclass(frozen=True, slots=True)
 class OccupancyModel:
-    """A fitted zone model."""
+    """A zone's fitted detector: P(occupied) per slot from its evidence and environment."""
 
     fusion: FusionModel
-    routine: RoutineModel
-    use_prior: bool
 
-    def detect(self, data: dict[str, FloatArray], start_slot: int) -> FloatArray:
-        """P(occupied) per slot for series starting at ``start_slot``."""
-        return self.fusion.predict(self._with_prior(data, start_slot))
-
-    def _with_prior(self, data: dict[str, FloatArray], start_slot: int) -> dict[str, FloatArray]:
-        if not self.use_prior:
-            return data
-        n = len(next(iter(data.values())))
-        prior = logit(self.routine.prior_at(start_slot, n))
-        return {**data, PRIOR_CHANNEL: prior, **calendar(start_slot, n, self.routine.tz)}
-
-    def forecast(self, p_now: float, slot: int) -> OccupancyForecast:
-        """Propagate P(occupied at ``slot``) through the routine's chain for 24 hours."""
-        return forecast_from(self.routine, p_now, slot)
+    def detect(self, data: dict[str, FloatArray]) -> FloatArray:
+        """P(occupied) per slot for slot series keyed by channel."""
+        return self.fusion.predict(data)
 
     def fusion_names(self) -> list[str]:
-        """The channels the fusion reads (the routine prior is added internally)."""
-        internal = {PRIOR_CHANNEL, *CALENDAR_CHANNELS}
-        return [c.name for c in self.fusion.channels if c.name not in internal]
+        """The channels the detector reads."""
+        return [c.name for c in self.fusion.channels]
 
     def to_json(self) -> JsonObject:
         """Plain JSON (no pickle)."""
-        return write_state(
-            STATE_VERSION,
-            fusion=self.fusion.to_json(),
-            routine=self.routine.to_json(),
-            use_prior=self.use_prior,
-        )
+        return write_state(STATE_VERSION, fusion=self.fusion.to_json())
 
     @classmethod
     def from_json(cls, data: JsonObject) -> OccupancyModel:
-        """Inverse of ``to_json``; ``ValueError`` on another version or a malformed field."""
-        data = read_state(
-            data,
-            "occupancy state",
-            STATE_VERSION,
-            {"fusion": dict, "routine": dict, "use_prior": bool},
-        )
-        return cls(
-            fusion=FusionModel.from_json(data["fusion"]),
-            routine=RoutineModel.from_json(data["routine"]),
-            use_prior=data["use_prior"],
-        )
+        """Inverse of ``to_json``; ``ValueError`` on another version or a malformed field.
+
+        States saved before the detector lost its own copy of the routine and the option to read
+        it as a feature still hold ``routine`` and ``use_prior``: the routine is ignored (the zone
+        keeps its own). A detector that did read the routine (``use_prior`` true, never saved by a
+        zone) is refused: it cannot be evaluated without it.
+        """
+        data = read_state(data, "occupancy state", STATE_VERSION, {"fusion": dict})
+        if data.get("use_prior") is True:
+            raise ValueError("occupancy state reads the routine prior, which is no longer kept")
+        return cls(fusion=FusionModel.from_json(data["fusion"]))
 
 
-def fit_occupancy(
-    data: dict[str, FloatArray],
-    kinds: Mapping[str, FeatureKind],
-    end_slot: int,
-    tz: str,
-    *,
-    labels: FloatArray | None = None,
-    use_prior: bool = True,
-    l2: float = 1.0,
-) -> OccupancyModel:
-    """Fit fusion and routine on slot series ending at ``end_slot``.
-
-    With ``labels`` (0/1, NaN unknown) the fusion is supervised; without, it self-trains from an
-    HMM over the binary channels and the routine is learned from those soft labels.
-    """
-    n = len(next(iter(data.values())))
-    start = end_slot - n
-    if labels is None:
-        target = hmm_posterior({k: v for k, v in data.items() if kinds[k] == FeatureKind.BINARY})
-    else:
-        target = labels
-    routine = fit_routine(target, end_slot, tz)
-    all_kinds = dict(kinds)
-    if use_prior:
-        prior = logit(routine.prior_at(start, n))
-        data = {**data, PRIOR_CHANNEL: prior, **calendar(start, n, tz)}
-        all_kinds |= dict.fromkeys((PRIOR_CHANNEL, *CALENDAR_CHANNELS), FeatureKind.DIRECT)
-    fusion = fit_fusion(data, all_kinds, target, l2)
-    return OccupancyModel(fusion=fusion, routine=routine, use_prior=use_prior)
+def fit_occupancy(data: dict[str, FloatArray], kinds: Mapping[str, FeatureKind]) -> OccupancyModel:
+    """Fit the detector on slot series, without labels: an HMM over the binary channels gives
+    soft labels, and the fusion of every channel is fitted on them. ``ValueError`` without a
+    binary channel."""
+    target = hmm_posterior({k: v for k, v in data.items() if kinds[k] == FeatureKind.BINARY})
+    return OccupancyModel(fit_fusion(data, kinds, target))

@@ -15,7 +15,7 @@ from ..core.grid import SLOTS_PER_DAY
 from ..core.state import JsonObject, read_state, write_state
 from ..core.types import ChannelKind, ChannelSpec, FloatArray, Role
 from .fusion import FeatureKind
-from .model import OccupancyForecast, OccupancyModel, fit_occupancy, forecast_from
+from .model import OccupancyModel, fit_occupancy
 from .routine import RoutineModel, fit_routine, rolling_backtest
 
 STATE_VERSION = 1
@@ -101,7 +101,7 @@ class ZoneOccupancy:
         data = {k: recent[k] for k in self.fusion.fusion_names() if k in recent}
         if not data:
             return float(self.routine.prior_at(start_slot + _length(recent) - 1, 1)[0])
-        return float(self.fusion.detect(data, start_slot)[-1])
+        return float(self.fusion.detect(data)[-1])
 
     def posterior(self, data: dict[str, FloatArray], start_slot: int) -> FloatArray:
         """P(occupied) for whole slot series (used to build labels and backtests); NaN before
@@ -111,15 +111,11 @@ class ZoneOccupancy:
         if self.fusion is None:
             return self.routine.prior_at(start_slot, _length(data))
         inputs = {k: data[k] for k in self.fusion.fusion_names() if k in data}
-        posterior = self.fusion.detect(inputs, start_slot)
+        posterior = self.fusion.detect(inputs)
         if inputs:
             known = np.vstack([~np.isnan(v) for v in inputs.values()]).any(axis=0)
             posterior[: int(np.argmax(known)) if known.any() else len(posterior)] = np.nan
         return posterior
-
-    def forecast(self, p_now: float, slot: int) -> OccupancyForecast:
-        """The next 24 hours from P(occupied at ``slot``) = ``p_now``."""
-        return forecast_from(self.routine, p_now, slot)
 
     def to_json(self) -> JsonObject:
         """Plain JSON."""
@@ -190,8 +186,8 @@ def fit_zone_occupancy(
     elif binary:
         # "Now" reads the sensors only: with the routine as a feature, self-trained labels let the
         # routine drown out motion at unusual hours (measured on the virtual home).
-        fusion = fit_occupancy(data, kinds, end_slot, tz, use_prior=False)
-        target = fusion.detect(data, start)
+        fusion = fit_occupancy(data, kinds)
+        target = fusion.detect(data)
     else:
         target = labels
     if target is None:
