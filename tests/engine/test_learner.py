@@ -409,3 +409,21 @@ def test_queries_change_nothing() -> None:
     assert all(b.integrated_until == later for b in learner.buffers.values())
     fresh, _ = learner.recent(later)
     assert not np.isnan(fresh["motion"][-2])  # now they are: the held value
+
+
+def test_coverage_is_read_once_an_hour_and_anew_after_history() -> None:
+    """The status sensor's coverage windows 28 days of every channel: once an hour, not every
+    tick; loading history or forgetting refreshes it at once."""
+    learner = _learner()
+    now = T0 + 2 * DAY + 60
+    assert learner.status(now).days_of_history == 0.0
+    learner.load_history(_history(2), now)
+    status = learner.status(now)
+    assert status.days_of_history == pytest.approx(2.0, abs=0.01)
+    assert status.samples > 0
+    learner.observe("co2", now + 120, 650.0)
+    again = learner.status(now + 600)  # same hour: coverage kept, samples live
+    assert again.channels["co2"].coverage == status.channels["co2"].coverage
+    assert again.samples == status.samples + 1
+    learner.forget()
+    assert learner.status(now + 600).days_of_history == 0.0

@@ -138,6 +138,8 @@ class Learner:
         self.sensitivity = sensitivity
         self.anomalies = self._new_anomalies()
         self.trained_at: float | None = None
+        # Coverage of the learning window moves by a slot in 8064: refreshed hourly, not per tick.
+        self._coverage: tuple[int, dict[str, float], int | None] | None = None
 
     def _new_anomalies(self) -> ZoneAnomalies:
         specs = self.channels.values()
@@ -180,6 +182,7 @@ class Learner:
         An empty channel is filled in bulk (vectorised); a channel that already holds data (restored
         after a restart) gets only what it missed, replayed from where it stopped.
         """
+        self._coverage = None
         for key, series in history.items():
             buffer = self.buffers.get(key)
             if buffer is None:
@@ -392,6 +395,7 @@ class Learner:
             whole_home=self.whole_home,
         )
         self.buffers, self.samples, self.gaps = fresh.buffers, fresh.samples, fresh.gaps
+        self._coverage = None
         self.occupancy, self.trained_at = None, None
         self.thermal, self.watch = None, ThermalWatch()
         self.arrival_threshold = None
@@ -401,23 +405,17 @@ class Learner:
     # -- reporting ----------------------------------------------------------------------------
 
     def status(self, now: float) -> LearnerStatus:
-        """Samples, history length and coverage per role over the learning window."""
+        """Samples, history length and coverage per role over the learning window (coverage
+        as of the start of the current hour)."""
         end = slot_of(now)
-        length = self.days_kept * SLOTS_PER_DAY
-        first_seen: int | None = None
+        coverage, first_seen = self._window_coverage(end)
         channels: dict[str, ChannelStatus] = {}
         by_role: dict[str, list[float]] = {}
         for key, spec in self.channels.items():
-            window = self.buffers[key].window(end, length)
-            have = ~np.isnan(window)
-            if have.any():
-                first = end - length + int(np.argmax(have))
-                first_seen = first if first_seen is None else min(first_seen, first)
-            coverage = float(have.mean())
             channels[key] = ChannelStatus(
-                samples=self.samples[key], coverage=coverage, gaps=dict(self.gaps[key])
+                samples=self.samples[key], coverage=coverage[key], gaps=dict(self.gaps[key])
             )
-            by_role.setdefault(spec.role.value, []).append(coverage)
+            by_role.setdefault(spec.role.value, []).append(coverage[key])
         days = 0.0 if first_seen is None else (end - first_seen) / SLOTS_PER_DAY
         return LearnerStatus(
             samples=sum(self.samples.values()),
@@ -426,6 +424,23 @@ class Learner:
             channels=channels,
             trained_at=self.trained_at,
         )
+
+    def _window_coverage(self, end: int) -> tuple[dict[str, float], int | None]:
+        """Share of known slots per channel and the first known slot, cached per hour."""
+        hour = end // SLOTS_PER_HOUR
+        if self._coverage is not None and self._coverage[0] == hour:
+            return self._coverage[1], self._coverage[2]
+        length = self.days_kept * SLOTS_PER_DAY
+        first_seen: int | None = None
+        coverage: dict[str, float] = {}
+        for key in self.channels:
+            have = ~np.isnan(self.buffers[key].window(end, length))
+            if have.any():
+                first = end - length + int(np.argmax(have))
+                first_seen = first if first_seen is None else min(first_seen, first)
+            coverage[key] = float(have.mean())
+        self._coverage = (hour, coverage, first_seen)
+        return coverage, first_seen
 
     # -- persistence (JSON + plain arrays, never pickle) --------------------------------------
 
@@ -462,6 +477,7 @@ class Learner:
 
         Raises ``ValueError``/``KeyError``/``TypeError`` on malformed state, leaving the learner empty.
         """
+        self._coverage = None
         try:
             meta = read_state(
                 meta,
