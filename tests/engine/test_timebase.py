@@ -7,8 +7,8 @@ from hypothesis import given, settings, strategies as st
 import numpy as np
 import pytest
 
-from custom_components.iot_ml.engine.core.grid import SLOTS_PER_DAY, slot_of
-from custom_components.iot_ml.engine.core.timebase import HOURS_PER_WEEK, hour_of_week, slot_epoch
+from custom_components.iot_ml.engine.core.grid import SLOTS_PER_DAY, slot_of, slot_start
+from custom_components.iot_ml.engine.core.timebase import HOURS_PER_WEEK, hour_of_week
 
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")  # numpy must not warn
 
@@ -39,7 +39,7 @@ def test_monday_midnight_is_zero_utc() -> None:
     assert hour_of_week(_slot("2026-11-08T23:55:00+00:00"), 1, "UTC")[0] == 167
     assert hour_of_week(_slot("2026-11-09T00:00:00+00:00"), 1, "UTC")[0] == 0
     assert (
-        slot_epoch(_slot("2026-11-02T00:00:00+00:00"))
+        slot_start(_slot("2026-11-02T00:00:00+00:00"))
         == datetime(2026, 11, 2, tzinfo=UTC).timestamp()
     )
 

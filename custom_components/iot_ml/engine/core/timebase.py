@@ -36,8 +36,3 @@ def hour_of_week(start_slot: int, count: int, tz: str) -> npt.NDArray[np.int64]:
         offset[inside] = [_utc_offset(zone, int(s) * SLOT_SECONDS) for s in slots[inside]]
     day, second = np.divmod(slots * SLOT_SECONDS + offset, 86400)
     return np.asarray((day + _EPOCH_WEEKDAY) % 7 * 24 + second // 3600, dtype=np.int64)
-
-
-def slot_epoch(slot: int) -> float:
-    """Epoch seconds at the start of ``slot``."""
-    return float(slot * SLOT_SECONDS)
