@@ -607,7 +607,14 @@ async def test_zone_name_errors(hass: HomeAssistant, name_input: dict, error: di
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
     assert result["errors"] == error
+    await _assert_translated(hass, "config_subentries.zone", error)
     assert _suggested(result, CONF_NAME) == name_input[CONF_NAME]
+    # A free name (in no other zone's area) goes on to the entities.
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_NAME: "Den"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "entities"
 
 
 async def test_zone_other_area_is_not_a_duplicate(hass: HomeAssistant) -> None:

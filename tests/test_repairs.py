@@ -5,13 +5,20 @@ from pathlib import Path
 import re
 
 from homeassistant.components.repairs import repairs_flow_manager
+from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.setup import async_setup_component
 import pytest
 
-from custom_components.iot_ml.const import CONF_EVIDENCE, CONF_PRESENCE, DOMAIN
+from custom_components.iot_ml.const import (
+    CONF_AREA,
+    CONF_CLIMATE,
+    CONF_EVIDENCE,
+    CONF_PRESENCE,
+    DOMAIN,
+)
 from custom_components.iot_ml.repairs import missing_issue_id
 
 from .conftest import LIVING_ZONE, make_entry, set_home_states, setup_entry
@@ -92,3 +99,28 @@ async def test_registry_removal_raises_issue(hass: HomeAssistant) -> None:
     registry.async_get_or_create("sensor", "test", "co2b", suggested_object_id="living_co2")
     await hass.async_block_till_done()
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_fix_drops_a_climate_entity_from_its_zone_only(hass: HomeAssistant) -> None:
+    """A missing climate entity is removed from the zone that uses it; the home and the other
+    zone are left as they are."""
+    assert await async_setup_component(hass, "repairs", {})
+    set_home_states(hass)
+    study = {**LIVING_ZONE, CONF_NAME: "Study", CONF_AREA: "study", CONF_CLIMATE: "climate.gone"}
+    entry = make_entry(zones=[LIVING_ZONE, study])
+    await setup_entry(hass, entry)
+    issue_id = missing_issue_id(entry.entry_id, "climate.gone")
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
+    assert issue is not None and issue.translation_placeholders["zone"] == "Study"
+    manager = repairs_flow_manager(hass)
+    assert manager is not None
+    result = await manager.async_init(DOMAIN, data={"issue_id": issue_id})
+    assert result["description_placeholders"] == {"entity_id": "climate.gone", "zone": "Study"}
+    data, living = dict(entry.data), dict(entry.subentries["zone0"].data)
+    result = await manager.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert CONF_CLIMATE not in entry.subentries["zone1"].data
+    assert entry.subentries["zone0"].data == living
+    assert entry.data == data
+    await entry.runtime_data.coordinator.bootstrapped.wait()
