@@ -240,3 +240,25 @@ def test_backtest_and_scores() -> None:
     assert day_starts(MONDAY, 0, TZ) == []
     empty = fit_routine(np.full(10, np.nan), MONDAY + 10, TZ)
     assert np.allclose(empty.prior, 0.5)
+
+
+def test_the_live_last_slot_equals_the_whole_series() -> None:
+    """``predict_last`` (scalar, per event) gives what ``predict`` gives for the last slot."""
+    rng = np.random.default_rng(3)
+    channels = (
+        ChannelFeature("motion", FeatureKind.BINARY, decay=0.8),
+        ChannelFeature("door", FeatureKind.BINARY, decay=0.0),
+        ChannelFeature("co2", FeatureKind.NUMERIC, center=600.0, scale=150.0, slope_scale=20.0),
+    )
+    model = FusionModel(channels, rng.normal(0, 1, 9), -0.4)
+    for _ in range(50):
+        data = {
+            "motion": (rng.random(37) < 0.3).astype(float),
+            "door": rng.random(37),
+            "co2": 500 + 400 * rng.random(37),
+        }
+        for series in data.values():
+            series[rng.random(37) < 0.2] = np.nan
+        if rng.random() < 0.3:
+            del data["door"]  # a channel with no series reads as unknown
+        assert model.predict_last(data) == pytest.approx(float(model.predict(data)[-1]), abs=1e-9)

@@ -101,7 +101,7 @@ class ZoneOccupancy:
         data = {k: recent[k] for k in self.fusion.fusion_names() if k in recent}
         if not data:
             return float(self.routine.prior_at(start_slot + _length(recent) - 1, 1)[0])
-        return float(self.fusion.detect(data)[-1])
+        return self.fusion.fusion.predict_last(data)
 
     def posterior(self, data: dict[str, FloatArray], start_slot: int) -> FloatArray:
         """P(occupied) for whole slot series (used to build labels and backtests); NaN before
