@@ -17,12 +17,6 @@ from custom_components.iot_ml.engine.occupancy.fusion import (
     hmm_posterior,
     hold,
 )
-from custom_components.iot_ml.engine.occupancy.model import (
-    OccupancyForecast,
-    OccupancyModel,
-    fit_occupancy,
-    forecast_basis,
-)
 from custom_components.iot_ml.engine.occupancy.routine import (
     RoutineModel,
     day_starts,
@@ -30,6 +24,12 @@ from custom_components.iot_ml.engine.occupancy.routine import (
     next_crossing,
     rolling_backtest,
     score,
+)
+from custom_components.iot_ml.engine.occupancy.zone import (
+    OccupancyForecast,
+    OccupancyModel,
+    fit_occupancy,
+    forecast_basis,
 )
 
 TZ = "UTC"

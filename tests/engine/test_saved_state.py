@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from custom_components.iot_ml.engine.occupancy.model import OccupancyModel
+from custom_components.iot_ml.engine.occupancy.zone import OccupancyModel
 
 from .data.make_saved_state import household
 

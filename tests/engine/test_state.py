@@ -13,8 +13,7 @@ from custom_components.iot_ml.engine.anomaly.joint import JointConfig, JointDete
 from custom_components.iot_ml.engine.anomaly.sensor import SensorConfig, SensorDetector
 from custom_components.iot_ml.engine.anomaly.zone import JOINT_CHANNELS, ZoneAnomalies
 from custom_components.iot_ml.engine.core.state import read_state, write_state
-from custom_components.iot_ml.engine.occupancy.model import OccupancyModel
-from custom_components.iot_ml.engine.occupancy.zone import ZoneOccupancy
+from custom_components.iot_ml.engine.occupancy.zone import OccupancyModel, ZoneOccupancy
 from custom_components.iot_ml.engine.thermal.model import ThermalModel
 from custom_components.iot_ml.engine.thermal.zone import ThermalWatch
 

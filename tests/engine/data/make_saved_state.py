@@ -21,7 +21,7 @@ from custom_components.iot_ml.engine.anomaly.types import Feedback
 from custom_components.iot_ml.engine.core.grid import SLOTS_PER_DAY
 from custom_components.iot_ml.engine.core.types import ChannelKind, ChannelSpec, Role
 from custom_components.iot_ml.engine.household import Household, HouseholdSettings, Sample, ZoneSpec
-from custom_components.iot_ml.engine.occupancy.model import fit_occupancy
+from custom_components.iot_ml.engine.occupancy.zone import fit_occupancy
 
 OUT = Path(__file__).with_name("saved_state_v1.json")
 DAY = 86400.0

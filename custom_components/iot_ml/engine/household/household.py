@@ -30,8 +30,7 @@ from ..climate.snapshot import (
 from ..core.grid import SLOTS_PER_DAY, slot_of, slot_start
 from ..core.types import ChannelSpec, FloatArray, GapReason, LearnerStatus, Role, Series
 from ..occupancy.fusion import FeatureKind
-from ..occupancy.model import OccupancyForecast, forecast_basis
-from ..occupancy.zone import ZoneOccupancy, anyone, combine_zones
+from ..occupancy.zone import OccupancyForecast, ZoneOccupancy, anyone, combine_zones, forecast_basis
 from .learner import Learner, TrainedModel, TrainingInput, train
 from .snapshot import LearningState, OccupancySnapshot, ZoneSnapshot, slot_datetime
 

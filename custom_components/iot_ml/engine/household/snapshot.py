@@ -8,8 +8,7 @@ from ..anomaly.types import Episode
 from ..climate.snapshot import ThermalSnapshot
 from ..core.grid import SLOT_SECONDS
 from ..core.types import LearnerStatus
-from ..occupancy.model import OccupancyForecast
-from ..occupancy.zone import PredictionQuality
+from ..occupancy.zone import OccupancyForecast, PredictionQuality
 
 
 class LearningState(StrEnum):

@@ -1,9 +1,8 @@
 """Occupancy: the learned fusion of a zone's evidence, its routine and forecasts."""
 
 from .fusion import FeatureKind
-from .model import OccupancyForecast
 from .routine import Transition
-from .zone import PredictionQuality, ZoneOccupancy
+from .zone import OccupancyForecast, PredictionQuality, ZoneOccupancy
 
 __all__ = [
     "FeatureKind",
