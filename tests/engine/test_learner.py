@@ -340,7 +340,14 @@ def test_import_skips_unknown_and_empty_channels() -> None:
         (lambda m, a: m.update(arrival_threshold="high"), ValueError),
         (lambda m, a: m.update(channels=[]), ValueError),
         (lambda m, a: m["channels"]["temp"].update(gaps=[]), TypeError),
-        (lambda m, a: a.update(c1=np.array([], dtype=np.float32)), TypeError),
+        (lambda m, a: a.update(c1=np.array([], dtype=np.float32)), ValueError),
+        # Values that restored without complaint and broke later (issue 12).
+        (lambda m, a: a.update(c1=np.zeros((2, 3), dtype=np.float32)), ValueError),
+        (lambda m, a: a.update(c1=np.full(5, np.inf, dtype=np.float32)), ValueError),
+        (lambda m, a: m["channels"]["temp"].update(end_slot=2**64), ValueError),
+        (lambda m, a: m["channels"]["temp"].update(t=1e308), ValueError),
+        (lambda m, a: m["channels"]["temp"].update(samples=1e308), ValueError),
+        (lambda m, a: m.update(trained_at=1e308), ValueError),
     ],
 )
 def test_malformed_state_leaves_learner_empty(mutate, error) -> None:

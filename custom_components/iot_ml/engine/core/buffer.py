@@ -8,6 +8,11 @@ from .grid import SLOT_SECONDS, slot_of
 from .resample import resample_step
 from .types import FloatArray
 
+# Restored state beyond these is corrupt, not data: no reading is that large (the glue refuses
+# more than 1e9), and slot 2**33 is in the year 83,000.
+MAX_VALUE = 1e9
+MAX_SLOT = 2**33
+
 
 class ChannelBuffer:
     """Slot means of a step function (each observed value holds until the next).
@@ -122,7 +127,20 @@ class ChannelBuffer:
         return out
 
     def restore(self, values: FloatArray, end_slot: int, held: float, t: float) -> None:
-        """Put back a saved state (``values`` may come from a buffer of another capacity)."""
+        """Put back a saved state (``values`` may come from a buffer of another capacity);
+        ``ValueError`` when it cannot be one (wrong shape, values or times out of range)."""
+        values = np.asarray(values)
+        if values.ndim != 1 or len(values) == 0 or not np.issubdtype(values.dtype, np.number):
+            raise ValueError(f"slot values of shape {values.shape} ({values.dtype})")
+        finite = values[~np.isnan(values)]
+        if not np.isfinite(finite).all() or (np.abs(finite) > MAX_VALUE).any():
+            raise ValueError("slot values out of range")
+        if not 0 <= end_slot <= MAX_SLOT:
+            raise ValueError(f"end slot {end_slot} out of range")
+        if not math.isfinite(t) or abs(t / SLOT_SECONDS - end_slot) > 2:
+            raise ValueError(f"integrated time {t} does not belong to slot {end_slot}")
+        if math.isinf(held) or abs(held) > MAX_VALUE:
+            raise ValueError(f"held value {held} out of range")
         if len(values) != self.capacity:
             # The learning window changed: keep the newest slots that fit.
             ordered = np.roll(np.asarray(values), -(end_slot % len(values)))

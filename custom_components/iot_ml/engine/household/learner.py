@@ -12,8 +12,8 @@ import numpy.typing as npt
 from ..anomaly.zone import ZoneAnomalies
 from ..climate.policy import ClimateSettings
 from ..climate.tuning import zone_settings
-from ..core.buffer import ChannelBuffer
-from ..core.grid import SLOTS_PER_DAY, SLOTS_PER_HOUR, slot_of, slot_start
+from ..core.buffer import MAX_SLOT, ChannelBuffer
+from ..core.grid import SLOT_SECONDS, SLOTS_PER_DAY, SLOTS_PER_HOUR, slot_of, slot_start
 from ..core.state import JsonObject, read_state, write_state
 from ..core.types import (
     ChannelSpec,
@@ -504,7 +504,7 @@ class Learner:
                     continue
                 held = math.nan if info["held"] is None else float(info["held"])
                 buffer.restore(arrays[info["array"]], int(info["end_slot"]), held, float(info["t"]))
-                self.samples[key] = int(info["samples"])
+                self.samples[key] = _in_range("sample count", int(info["samples"]), 0, 2**53)
                 self.gaps[key] = Counter({str(k): int(v) for k, v in info["gaps"].items()})
             occupancy = meta["occupancy"]
             self.occupancy = None if occupancy is None else ZoneOccupancy.from_json(occupancy)
@@ -520,10 +520,21 @@ class Learner:
             if anomalies is not None:
                 self.anomalies.restore(anomalies)
             trained = meta["trained_at"]
-            self.trained_at = None if trained is None else float(trained)
+            self.trained_at = (
+                None
+                if trained is None
+                else _in_range("trained_at", float(trained), 0.0, MAX_SLOT * SLOT_SECONDS)
+            )
         except ValueError, KeyError, TypeError:
             self.forget()
             raise
         except (AttributeError, ZeroDivisionError) as err:  # a list for a mapping, an empty array
             self.forget()
             raise TypeError(f"malformed learner state: {err}") from err
+
+
+def _in_range[N: (int, float)](what: str, value: N, low: N, high: N) -> N:
+    """``value`` when ``low <= value < high``; ``ValueError`` naming ``what`` otherwise."""
+    if not low <= value < high:
+        raise ValueError(f"{what} {value} out of range")
+    return value
