@@ -17,6 +17,7 @@ from custom_components.iot_ml.const import (
     CONF_CLIMATE,
     CONF_EVIDENCE,
     CONF_PRESENCE,
+    CONF_WINDOWS,
     DOMAIN,
 )
 from custom_components.iot_ml.repairs import missing_issue_id
@@ -123,4 +124,23 @@ async def test_fix_drops_a_climate_entity_from_its_zone_only(hass: HomeAssistant
     assert CONF_CLIMATE not in entry.subentries["zone1"].data
     assert entry.subentries["zone0"].data == living
     assert entry.data == data
+    await entry.runtime_data.coordinator.bootstrapped.wait()
+
+
+async def test_a_missing_window_contact_is_reported_and_dropped(hass: HomeAssistant) -> None:
+    """Window contacts (which turn smart climate off) are checked like every other entity."""
+    assert await async_setup_component(hass, "repairs", {})
+    set_home_states(hass)
+    zone = {**LIVING_ZONE, CONF_WINDOWS: ["binary_sensor.window_gone"]}
+    entry = make_entry(zones=[zone])
+    await setup_entry(hass, entry)
+    issue_id = missing_issue_id(entry.entry_id, "binary_sensor.window_gone")
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
+    manager = repairs_flow_manager(hass)
+    assert manager is not None
+    result = await manager.async_init(DOMAIN, data={"issue_id": issue_id})
+    result = await manager.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.subentries["zone0"].data[CONF_WINDOWS] == []
     await entry.runtime_data.coordinator.bootstrapped.wait()

@@ -121,7 +121,14 @@ class ZoneConfig:
         """Every entity the zone reads, once each."""
         climate = (self.climate,) if self.climate else ()
         return tuple(
-            dict.fromkeys(self.evidence + self.environment + climate + self.lights + self.watched)
+            dict.fromkeys(
+                self.evidence
+                + self.environment
+                + climate
+                + self.lights
+                + self.watched
+                + self.windows
+            )
         )
 
 

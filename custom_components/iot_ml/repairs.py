@@ -15,12 +15,13 @@ from .const import (
     CONF_OUTDOOR,
     CONF_PRESENCE,
     CONF_WATCHED,
+    CONF_WINDOWS,
     DOMAIN,
 )
 from .coordinator import IotMlConfigEntry
 from .models import zones_of
 
-_LIST_KEYS = (CONF_EVIDENCE, CONF_ENVIRONMENT, CONF_LIGHTS, CONF_WATCHED)
+_LIST_KEYS = (CONF_EVIDENCE, CONF_ENVIRONMENT, CONF_LIGHTS, CONF_WATCHED, CONF_WINDOWS)
 
 
 def missing_issue_id(entry_id: str, entity_id: str) -> str:
