@@ -2,7 +2,13 @@
 
 import numpy as np
 
-from custom_components.iot_ml.engine.core import SLOT_SECONDS, ChannelKind, ChannelSpec, Role
+from custom_components.iot_ml.engine.core import (
+    SLOT_SECONDS,
+    ChannelKind,
+    ChannelSpec,
+    Role,
+    slot_of,
+)
 from custom_components.iot_ml.engine.household import (
     HOME,
     Household,
@@ -10,6 +16,7 @@ from custom_components.iot_ml.engine.household import (
     Sample,
     ZoneSpec,
 )
+from custom_components.iot_ml.engine.household.household import AWAY_SLOTS
 
 START = 1_767_571_200.0  # 2026-01-05 00:00 UTC, a Monday
 MOTION = ChannelSpec("binary_sensor.kitchen_motion", ChannelKind.BINARY, Role.EVIDENCE)
@@ -69,3 +76,19 @@ def test_home_forecast_keeps_people_home_at_night_after_three_days() -> None:
     assert home is not None
     assert home.probability == 1.0
     assert home.probability_in(60) > 0.9
+
+
+def test_a_trip_is_told_from_a_phone_left_at_home() -> None:
+    """Trackers away for 12 h mean a trip: the routine's "usually home" stops vetoing unusual
+    activity alerts then (a night intrusion during a holiday was missed), not before."""
+    household = _household()
+    day = START + 86400
+    household.ingest(START, [Sample(HOME, PHONE.key, 1.0)])
+    household.ingest(day, [Sample(HOME, PHONE.key, 0.0)])  # leaves at midnight
+    household.tick(day + 6 * 3600, {})
+    assert not household._away_for(slot_of(day + 6 * 3600), AWAY_SLOTS)  # 6 h: could be a phone
+    household.tick(day + 13 * 3600, {})
+    assert household._away_for(slot_of(day + 13 * 3600), AWAY_SLOTS)
+    household.ingest(day + 14 * 3600, [Sample(HOME, PHONE.key, 1.0)])
+    household.tick(day + 14 * 3600 + SLOT_SECONDS, {})
+    assert not household._away_for(slot_of(day + 14 * 3600 + SLOT_SECONDS), AWAY_SLOTS)

@@ -27,7 +27,7 @@ from ..climate.snapshot import (
     thermal_snapshot,
     tuned_settings,
 )
-from ..core.grid import SLOTS_PER_DAY, slot_of, slot_start
+from ..core.grid import SLOTS_PER_DAY, SLOTS_PER_HOUR, slot_of, slot_start
 from ..core.types import ChannelSpec, FloatArray, GapReason, LearnerStatus, Role, Series
 from ..occupancy.fusion import FeatureKind
 from ..occupancy.zone import OccupancyForecast, ZoneOccupancy, anyone, combine_zones, forecast_basis
@@ -39,6 +39,8 @@ HOME = "home"  # key of the home-level learner (zones use their own keys)
 MIN_DAYS_FOR_READY = 1.0
 # A live change this large in P(occupied) is worth pushing at once; smaller ones wait a tick.
 PUSH_DELTA = 0.05
+# Trackers away this long (12 h) mean a trip, not a phone left in a drawer.
+AWAY_SLOTS = 12 * SLOTS_PER_HOUR
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,10 +349,23 @@ class Household:
                 empty = not home.occupancy.occupied
             routine = None if home.learner.occupancy is None else home.learner.occupancy.routine
             predicted = None if routine is None else 1.0 - float(routine.prior_at(closed, 1)[0])
+            if empty and self._away_for(closed + 1, AWAY_SLOTS):
+                # Everyone's tracker away for half a day (a trip): the routine's "usually home
+                # by now" no longer speaks for a forgotten phone, so it must not hide activity.
+                predicted = None
             events += anomalies.activity_slot(
                 ts, evidence, observed_empty=empty, predicted_empty=predicted
             )
         return events
+
+    def _away_for(self, end: int, slots: int) -> bool:
+        """Whether the trackers said nobody is home in every known slot of ``[end - slots,
+        end)`` (and knew at least most of them)."""
+        home = self.presence(end, slots)
+        if home is None:
+            return False
+        known = home[~np.isnan(home)]
+        return len(known) >= slots * 3 // 4 and not known.any()
 
     def _evidence_in_slot(self, zone: Zone, slot: int) -> float:
         """Active evidence channels in a closed slot: the zone's own, or all zones' for the home."""
