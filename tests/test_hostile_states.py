@@ -3,8 +3,8 @@ does, the household keeps running, its snapshots stay valid, and its state saves
 
 Drives the integration's own readers (``StateReader``, ``zone_reading``) and the household the
 coordinator builds (``build_household``), with hypothesis choosing the states. The profile in CI
-is bounded (``HYPOTHESIS_PROFILE=ci``, the default); ``HYPOTHESIS_PROFILE=long scripts/run python
--m pytest -p no:logging tests/test_hostile_states.py`` runs a longer one.
+is bounded (``HYPOTHESIS_PROFILE=ci``, the default); ``scripts/run env HYPOTHESIS_PROFILE=long
+python -m pytest -p no:logging tests/test_hostile_states.py`` runs a longer one.
 """
 
 import json
