@@ -45,6 +45,8 @@ from custom_components.iot_ml.roles import role_fits, suggest_roles
 from custom_components.iot_ml.schedule import daily_after
 from custom_components.iot_ml.smart_climate import climate_commands
 from custom_components.iot_ml.thermal_state import zone_reading
+from simulator import VirtualHome, default_home
+from simulator.entities import FRONT_DOOR, tv_id
 
 TEMPERATURE_UNIT = "°C"
 assert HOME == HOME_KEY  # the glue and the engine name the home alike
@@ -219,10 +221,11 @@ class Replay:
 
     def readings(self) -> dict[str, ZoneReading]:
         """What each zone's climate entity and window contacts say now."""
-        return {
-            key: zone_reading(zone, self.states.get, TEMPERATURE_UNIT)
-            for key, zone in self.zone_configs.items()
-        }
+        return {key: self.reading(key) for key in self.zone_configs}
+
+    def reading(self, key: str) -> ZoneReading:
+        """What zone ``key``'s climate entity and window contacts say now."""
+        return zone_reading(self.zone_configs[key], self.states.get, TEMPERATURE_UNIT)
 
     def climate_commands(self, key: str) -> list[tuple[str, dict[str, Any]]]:
         """What smart climate would send to zone ``key``'s thermostat now (none without a
@@ -241,17 +244,16 @@ class Replay:
 
 # -- the virtual home, set up as the demo's user sets it up ------------------------------------
 
-# Devices the demo puts in another area than their name says (config/custom_components/
-# virtual_home/entity.py); everything else is in the area its name starts with.
-_DEMO_AREAS = {"binary_sensor.front_door": "hall", "media_player.living_room_tv": "living_room"}
 
-
-def area_of(entity_id: str, zones: Sequence[str]) -> str | None:
-    """The area of a virtual-home entity (None: the whole home)."""
-    if entity_id in _DEMO_AREAS:
-        return _DEMO_AREAS[entity_id]
+def area_of(entity_id: str, spec: Any) -> str | None:
+    """The area of a virtual-home entity (None: the whole home): the zone the simulator's spec
+    places it in (the TV and the front door), else the zone its name starts with, as the demo
+    integration assigns them."""
+    placed = {FRONT_DOOR: spec.sensors.door_zone, tv_id(spec.sensors.tv_zone): spec.sensors.tv_zone}
+    if entity_id in placed:
+        return placed[entity_id]
     object_id = entity_id.split(".", 1)[1]
-    return next((z for z in zones if object_id.startswith(z)), None)
+    return next((z for z in spec.zone_names if object_id.startswith(z)), None)
 
 
 def simulated_home(
@@ -260,14 +262,12 @@ def simulated_home(
     """The virtual home (``simulator.VirtualHome``) and iot_ml installed on it at ``start``:
     a zone per area with the roles the config flow suggests, the phones as presence, the
     outdoor sensor (the e2e stage's set-up). Its initial states are already replayed."""
-    from simulator import VirtualHome, default_home
-
     sim = VirtualHome(spec or default_home(), seed, start, faults=faults)
     initial = sim.initial_states()
     zones = list(sim.spec.zone_names)
     areas: dict[str, dict[str, dict[str, Any]]] = {z: {} for z in zones}
     for change in initial:
-        area = area_of(change.entity_id, zones)
+        area = area_of(change.entity_id, sim.spec)
         if area is not None:
             areas[area][change.entity_id] = dict(change.attributes)
     presence = sorted(c.entity_id for c in initial if c.entity_id.startswith("device_tracker."))

@@ -205,7 +205,7 @@ def choose(  # noqa: PLR0917
     learner = replay.zone(zone).learner
     if thermal is None or learner.thermal is None:
         return None
-    reading = replay.readings()[zone]
+    reading = replay.reading(zone)
     tuned = tuned_settings(
         climate_settings(settings.comfort_c, settings.eco_c, reading.thermostat),
         learner.arrival_threshold,
